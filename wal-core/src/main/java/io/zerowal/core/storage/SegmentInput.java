@@ -1,0 +1,36 @@
+package io.zerowal.core.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Positional reads from one file. Safe for use by several threads at once. */
+public interface SegmentInput extends Closeable {
+
+  /** The current size of the file in bytes. */
+  long size() throws IOException;
+
+  /**
+   * Reads up to {@code dst.remaining()} bytes starting at {@code position} into {@code dst}.
+   *
+   * @return the number of bytes read, or -1 if {@code position} is at or past the end of the file
+   */
+  int read(ByteBuffer dst, long position) throws IOException;
+
+  /**
+   * Fills {@code dst} completely from {@code position}.
+   *
+   * @throws java.io.EOFException if the file ends first
+   */
+  default void readFully(ByteBuffer dst, long position) throws IOException {
+    long pos = position;
+    while (dst.hasRemaining()) {
+      int n = read(dst, pos);
+      if (n < 0) {
+        throw new java.io.EOFException("file ends at " + pos + " before " + dst.remaining()
+            + " more bytes could be read");
+      }
+      pos += n;
+    }
+  }
+}

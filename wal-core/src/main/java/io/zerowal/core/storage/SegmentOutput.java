@@ -1,0 +1,42 @@
+package io.zerowal.core.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * An append-only writer of one file. Used by one thread at a time (the log's writer thread).
+ */
+public interface SegmentOutput extends Closeable {
+
+  /** The position the next write goes to: the number of bytes written into the file so far. */
+  long position();
+
+  /**
+   * Writes all remaining bytes of {@code srcs[offset .. offset+length)} at {@link #position()}, in
+   * order, as one gathering write where the medium allows it. On return every buffer is consumed.
+   * A failure may leave any prefix of the bytes written.
+   */
+  void write(ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+  /** Writes all remaining bytes of {@code src}. */
+  default void write(ByteBuffer src) throws IOException {
+    write(new ByteBuffer[] {src}, 0, 1);
+  }
+
+  /** Hands written bytes to the operating system (or HDFS datanodes): they survive a process crash. */
+  void flush() throws IOException;
+
+  /** Makes written bytes durable on the medium: they survive a power loss. */
+  void sync() throws IOException;
+
+  /**
+   * Cuts the file at the current {@link #position()}, dropping bytes reserved by preallocation. Not
+   * durable until the next {@link #sync()}.
+   */
+  void truncateToPosition() throws IOException;
+
+  /** Closes the file without syncing it. */
+  @Override
+  void close() throws IOException;
+}
