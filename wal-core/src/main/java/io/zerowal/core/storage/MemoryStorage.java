@@ -202,6 +202,11 @@ public final class MemoryStorage implements Storage {
   public synchronized MemoryStorage crash(long seed) {
     checkAliveForControl();
     crashed = true;
+    return survivorOf(seed);
+  }
+
+  /** What {@link #crash(long)} returns, without killing this instance: lets tests crash twice. */
+  synchronized MemoryStorage survivorOf(long seed) {
     MemoryStorage after = new MemoryStorage();
     after.capacity = capacity;
     Random random = new Random(seed);
