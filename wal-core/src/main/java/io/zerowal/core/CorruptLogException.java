@@ -1,0 +1,34 @@
+package io.zerowal.core;
+
+/**
+ * The log holds bytes that fail a check of the format: a bad CRC, an impossible length, a gap or
+ * repeat in sequences, an unreadable segment header. Names the segment file and the byte offset.
+ *
+ * <p>What to do: keep the files for inspection; open the log with
+ * {@link RecoveryPolicy#SKIP_CORRUPT} to skip the damaged records (they are reported, and the
+ * damaged segment is kept aside as {@code .corrupt}), or restore the segment from a replica.
+ */
+public final class CorruptLogException extends WalException {
+  private static final long serialVersionUID = 1L;
+
+  private final String segment;
+  private final long offset;
+
+  public CorruptLogException(String segment, long offset, String problem) {
+    super(problem + " in segment " + segment + " at offset " + offset
+        + "; keep the files for inspection, and open the log with RecoveryPolicy.SKIP_CORRUPT to skip"
+        + " the damaged records");
+    this.segment = segment;
+    this.offset = offset;
+  }
+
+  /** The segment file the corruption is in. */
+  public String segment() {
+    return segment;
+  }
+
+  /** The byte offset in {@link #segment()} where the damaged frame or header starts. */
+  public long offset() {
+    return offset;
+  }
+}

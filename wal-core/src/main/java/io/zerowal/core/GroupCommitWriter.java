@@ -1,0 +1,535 @@
+package io.zerowal.core;
+
+import io.zerowal.core.storage.SegmentOutput;
+import io.zerowal.core.storage.Storage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log's one writer thread. It drains everything queued, frames it into a staging buffer (large
+ * payloads are gathered in place), writes the group with one gathering write, makes it durable once
+ * for the whole group, publishes the new {@link Tail} and completes the group's futures in sequence
+ * order. No timer and no linger: a lone appender pays one sync, a crowd shares one.
+ *
+ * <p>A failed write, sync or roll poisons the log: the group and everything after it fail with
+ * {@link LogFailedException} and the file is never written again (after a failed fsync the kernel
+ * may have dropped the dirty pages, so a retry could report success for lost data).
+ */
+final class GroupCommitWriter implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  private static final int RUNNING = 0;
+  private static final int CLOSING = 1;
+  private static final int TERMINATED = 2;
+
+  /** Payloads above this are written from the caller's buffer instead of being copied. */
+  static final int GATHER_THRESHOLD = 64 << 10;
+  private static final int STAGING_SIZE = 1 << 20;
+  /** A group stops growing here, so that one group's latency stays bounded under a flood. */
+  private static final long MAX_GROUP_BYTES = 32L << 20;
+
+  private final Storage storage;
+  private final WriteAheadLog.Config config;
+  private final SegmentIndex index;
+  private final AppendQueue queue = new AppendQueue();
+  private final Thread thread;
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private final Object roomMonitor = new Object();
+  private volatile int blockedAppenders;
+  private volatile boolean sleeping;
+  private volatile int state = RUNNING;
+  private volatile LogFailedException failure;
+  private volatile Runnable afterExit;
+
+  // Writer-thread state.
+  private SegmentOutput out;
+  private long segmentBase;
+  private long segmentRecords;
+  private long segmentOpenedNanos;
+  private boolean segmentPreallocated;
+  private CRC32C framesCrc;
+  private final CRC32C crc = new CRC32C();
+  private long nextSequence;
+  private final ByteBuffer staging =
+      ByteBuffer.allocateDirect(STAGING_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+  private int stagingSliceStart;
+  private ByteBuffer[] srcs = new ByteBuffer[16];
+  private int srcCount;
+  /** Bytes framed into staging/srcs but not yet written. */
+  private long unwritten;
+
+  // Statistics, written by the writer thread only.
+  private volatile long records;
+  private volatile long payloadBytes;
+  private volatile long groups;
+  private volatile long writes;
+  private volatile long syncs;
+  private volatile long rolls;
+
+  GroupCommitWriter(Storage storage, WriteAheadLog.Config config, SegmentIndex index,
+      RecoveredTail recovered, long nextSequence) throws IOException {
+    this.storage = storage;
+    this.config = config;
+    this.index = index;
+    this.nextSequence = nextSequence;
+    if (recovered != null) {
+      out = recovered.output;
+      segmentBase = recovered.baseSequence;
+      segmentRecords = recovered.recordCount;
+      framesCrc = recovered.framesCrc;
+      segmentPreallocated = false;
+      segmentOpenedNanos = System.nanoTime();
+    } else {
+      openSegment(nextSequence);
+    }
+    index.publish(new Tail(segmentBase, out.position(), nextSequence));
+    this.thread = new Thread(this, "zerowal-writer[" + storage.describe() + "]");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  Thread thread() {
+    return thread;
+  }
+
+  // ---------------------------------------------------------------- appender side (any thread)
+
+  PendingAppend enqueue(ByteBuffer payload) {
+    PendingAppend p = new PendingAppend(payload, payload.remaining());
+    long size = p.frameSize();
+    if (pendingBytes.addAndGet(size) > config.maxPendingBytes) {
+      waitForRoom(size);
+    }
+    queue.add(p);
+    if (state != RUNNING) {
+      // The writer may have drained for the last time before our node was linked: settle it here.
+      // If the writer already completed it, this does nothing.
+      p.completeExceptionally(terminalError());
+    } else if (sleeping) {
+      LockSupport.unpark(thread);
+    }
+    return p;
+  }
+
+  /** Called with {@code size} already added to the pending bytes, which are now over the bound. */
+  private void waitForRoom(long size) {
+    pendingBytes.addAndGet(-size);
+    if (config.backPressure == BackPressure.FAIL_FAST) {
+      throw new BackPressureException("append refused: " + pendingBytes.get() + " bytes already wait"
+          + " for the disk and maxPendingBytes is " + config.maxPendingBytes
+          + "; retry later, raise maxPendingBytes, or use BackPressure.BLOCK");
+    }
+    synchronized (roomMonitor) {
+      blockedAppenders++;
+      try {
+        while (true) {
+          checkWritable();
+          long now = pendingBytes.get();
+          if (now + size <= config.maxPendingBytes || now == 0) {
+            if (pendingBytes.compareAndSet(now, now + size)) {
+              return;
+            }
+            continue;
+          }
+          try {
+            roomMonitor.wait(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalException("interrupted while waiting for room in the log (maxPendingBytes "
+                + config.maxPendingBytes + ")", e);
+          }
+        }
+      } finally {
+        blockedAppenders--;
+      }
+    }
+  }
+
+  /** Throws if the log no longer takes appends. */
+  void checkWritable() {
+    if (state != RUNNING) {
+      throw terminalError();
+    }
+  }
+
+  private WalException terminalError() {
+    LogFailedException f = failure;
+    if (f != null) {
+      return new LogFailedException(f.getMessage(), f.getCause());
+    }
+    return new LogClosedException("the log on " + storage.describe()
+        + " is closed; open it again to append");
+  }
+
+  long pendingBytes() {
+    return pendingBytes.get();
+  }
+
+  boolean failed() {
+    return failure != null;
+  }
+
+  /** Asks the writer to finish what is queued, seal the segment and stop. */
+  void shutdown(Runnable afterExit) {
+    this.afterExit = afterExit;
+    if (state == RUNNING) {
+      state = CLOSING;
+    }
+    LockSupport.unpark(thread);
+  }
+
+  void awaitExit() {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------- writer thread
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        PendingAppend first = queue.first();
+        if (first == null) {
+          if (state != RUNNING && queue.isEmpty()) {
+            break;
+          }
+          rollIfOld();
+          idle();
+          continue;
+        }
+        writeGroup(first);
+      }
+      if (failure == null) {
+        sealAndClose();
+      }
+    } catch (Throwable t) {
+      poison(t, null);
+    } finally {
+      state = TERMINATED;
+      failQueued();
+      if (failure != null) {
+        closeQuietly();
+      }
+      synchronized (roomMonitor) {
+        roomMonitor.notifyAll();
+      }
+      Runnable r = afterExit;
+      if (r != null) {
+        r.run();
+      }
+    }
+  }
+
+  private void idle() {
+    long timeout = TimeUnit.MILLISECONDS.toNanos(100);
+    if (config.rollIntervalNanos > 0 && segmentRecords > 0) {
+      long due = segmentOpenedNanos + config.rollIntervalNanos - System.nanoTime();
+      timeout = Math.max(1, Math.min(timeout, due));
+    }
+    sleeping = true;
+    if (queue.first() == null && state == RUNNING) {
+      LockSupport.parkNanos(this, timeout);
+    }
+    sleeping = false;
+  }
+
+  private void rollIfOld() throws IOException {
+    if (config.rollIntervalNanos > 0 && segmentRecords > 0
+        && System.nanoTime() - segmentOpenedNanos >= config.rollIntervalNanos) {
+      roll();
+      index.publish(new Tail(segmentBase, out.position(), nextSequence));
+    }
+  }
+
+  private void writeGroup(PendingAppend first) {
+    int count = 0;
+    long groupBytes = 0;
+    PendingAppend last = null;
+    try {
+      rollIfOld();
+      PendingAppend p = first;
+      while (p != null && groupBytes < MAX_GROUP_BYTES) {
+        long frame = p.frameSize();
+        if (segmentRecords > 0
+            && out.position() + unwritten + frame + RecordFrame.FOOTER_SIZE > config.segmentSize) {
+          writeStaged();
+          roll();
+        }
+        frame(p);
+        groupBytes += frame;
+        count++;
+        last = p;
+        p = p.next;
+      }
+      queue.consumedThrough(last);
+      writeStaged();
+      switch (config.durability) {
+        case SYNC:
+          out.sync();
+          syncs++;
+          break;
+        case FLUSH:
+          out.flush();
+          break;
+        default:
+          break;
+      }
+    } catch (Throwable t) {
+      if (last != null) {
+        queue.consumedThrough(last);
+      }
+      poison(t, first);
+      return;
+    }
+    index.publish(new Tail(segmentBase, out.position(), nextSequence));
+    groups++;
+    complete(first, count);
+    if (pendingBytes.addAndGet(-groupBytes) < config.maxPendingBytes && blockedAppenders > 0) {
+      synchronized (roomMonitor) {
+        roomMonitor.notifyAll();
+      }
+    }
+  }
+
+  /** Frames one record into the staging buffer, or gathers its payload in place if it is large. */
+  private void frame(PendingAppend p) throws IOException {
+    ByteBuffer payload = p.payload;
+    p.payload = null;
+    p.sequence = nextSequence++;
+    p.segment = segmentBase;
+    p.offset = out.position() + unwritten;
+    int len = p.length;
+    int masked;
+    if (len <= GATHER_THRESHOLD) {
+      if (staging.remaining() < RecordFrame.HEADER_SIZE + len) {
+        writeStaged();
+      }
+      masked = RecordFrame.putRecord(staging, crc, p.sequence, payload);
+    } else {
+      if (staging.remaining() < RecordFrame.HEADER_SIZE) {
+        writeStaged();
+      }
+      masked = RecordFrame.putRecordHeader(staging, crc, p.sequence, payload);
+      cutStagingSlice();
+      addSource(payload.duplicate());
+    }
+    updateFramesCrc(len, masked);
+    unwritten += RecordFrame.HEADER_SIZE + len;
+    segmentRecords++;
+    records++;
+    payloadBytes += len;
+  }
+
+  private final byte[] prefix = new byte[8];
+
+  /** The footer's CRC covers each frame's length and masked CRC, in order. */
+  private void updateFramesCrc(int length, int maskedCrc) {
+    prefix[0] = (byte) length;
+    prefix[1] = (byte) (length >>> 8);
+    prefix[2] = (byte) (length >>> 16);
+    prefix[3] = (byte) (length >>> 24);
+    prefix[4] = (byte) maskedCrc;
+    prefix[5] = (byte) (maskedCrc >>> 8);
+    prefix[6] = (byte) (maskedCrc >>> 16);
+    prefix[7] = (byte) (maskedCrc >>> 24);
+    framesCrc.update(prefix, 0, 8);
+  }
+
+  private void cutStagingSlice() {
+    int end = staging.position();
+    if (end > stagingSliceStart) {
+      ByteBuffer slice = staging.duplicate();
+      slice.position(stagingSliceStart).limit(end);
+      addSource(slice);
+      stagingSliceStart = end;
+    }
+  }
+
+  private void addSource(ByteBuffer b) {
+    if (srcCount == srcs.length) {
+      ByteBuffer[] bigger = new ByteBuffer[srcCount * 2];
+      System.arraycopy(srcs, 0, bigger, 0, srcCount);
+      srcs = bigger;
+    }
+    srcs[srcCount++] = b;
+  }
+
+  /** Writes everything framed so far with one gathering write. */
+  private void writeStaged() throws IOException {
+    cutStagingSlice();
+    if (srcCount > 0) {
+      out.write(srcs, 0, srcCount);
+      writes++;
+      for (int i = 0; i < srcCount; i++) {
+        srcs[i] = null;
+      }
+      srcCount = 0;
+    }
+    staging.clear();
+    stagingSliceStart = 0;
+    unwritten = 0;
+  }
+
+  private void complete(PendingAppend first, int count) {
+    PendingAppend p = first;
+    for (int i = 0; i < count; i++) {
+      PendingAppend next = p.next;
+      if (i < count - 1) {
+        p.next = null; // a caller holding an old future must not keep every later one alive
+      }
+      p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
+      p = next;
+    }
+  }
+
+  // ---------------------------------------------------------------- segments
+
+  private void openSegment(long base) throws IOException {
+    String name = SegmentName.of(base);
+    long prealloc = config.preallocate ? config.segmentSize : 0;
+    out = storage.create(name, prealloc);
+    storage.syncDirectory();
+    int flags = config.preallocate ? SegmentHeader.FLAG_PREALLOCATED : 0;
+    out.write(new SegmentHeader(base, flags).encode());
+    segmentBase = base;
+    segmentRecords = 0;
+    segmentPreallocated = config.preallocate;
+    framesCrc = new CRC32C();
+    segmentOpenedNanos = System.nanoTime();
+  }
+
+  /** Seals the segment being written (footer, cut preallocation, sync, close) and opens the next. */
+  private void roll() throws IOException {
+    seal();
+    rolls++;
+    openSegment(nextSequence);
+    log.debug("rolled to segment {}", SegmentName.of(segmentBase));
+  }
+
+  private void seal() throws IOException {
+    long dataEnd = out.position();
+    out.write(RecordFrame.encodeFooter(nextSequence - 1, segmentRecords,
+        (int) framesCrc.getValue()));
+    if (segmentPreallocated) {
+      out.truncateToPosition();
+    }
+    out.sync();
+    syncs++;
+    out.close();
+    out = null;
+    index.addClosed(new Segment(segmentBase, nextSequence - 1, segmentRecords, dataEnd, true,
+        false));
+  }
+
+  private void sealAndClose() throws IOException {
+    seal();
+    index.publish(new Tail(segmentBase, -1, nextSequence));
+  }
+
+  // ---------------------------------------------------------------- failure
+
+  private void poison(Throwable cause, PendingAppend groupFirst) {
+    if (failure == null) {
+      failure = new LogFailedException("writing the log on " + storage.describe() + " failed ("
+          + cause + "); the log takes no more writes. Records acknowledged before the failure are"
+          + " durable: close the log and open it again to recover", cause);
+      log.error("log on {} poisoned: {}", storage.describe(), cause.toString());
+    }
+    state = TERMINATED;
+    for (PendingAppend p = groupFirst; p != null; p = p.next) {
+      p.payload = null;
+      p.completeExceptionally(failure);
+    }
+  }
+
+  /** Fails whatever is still queued. Runs after {@code state} is TERMINATED. */
+  private void failQueued() {
+    WalException error = terminalError();
+    while (!queue.isEmpty()) {
+      PendingAppend p = queue.first();
+      if (p == null) {
+        Thread.onSpinWait(); // a producer is between its swap and its link
+        continue;
+      }
+      PendingAppend last = p;
+      for (; p != null; p = p.next) {
+        p.payload = null;
+        p.completeExceptionally(error);
+        last = p;
+      }
+      queue.consumedThrough(last);
+    }
+  }
+
+  private void closeQuietly() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException | RuntimeException e) {
+        log.debug("closing segment after failure", e);
+      }
+      out = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  long records() {
+    return records;
+  }
+
+  long payloadBytes() {
+    return payloadBytes;
+  }
+
+  long groups() {
+    return groups;
+  }
+
+  long writes() {
+    return writes;
+  }
+
+  long syncs() {
+    return syncs;
+  }
+
+  long rolls() {
+    return rolls;
+  }
+
+  /** The segment the recovery decided to keep writing into. */
+  static final class RecoveredTail {
+    final SegmentOutput output;
+    final long baseSequence;
+    final long recordCount;
+    final CRC32C framesCrc;
+
+    RecoveredTail(SegmentOutput output, long baseSequence, long recordCount, CRC32C framesCrc) {
+      this.output = output;
+      this.baseSequence = baseSequence;
+      this.recordCount = recordCount;
+      this.framesCrc = framesCrc;
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package io.zerowal.core;
+
+/** The log was closed; open it again with {@link WriteAheadLog#builder}. */
+public final class LogClosedException extends WalException {
+  private static final long serialVersionUID = 1L;
+
+  public LogClosedException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,15 @@
+package io.zerowal.core;
+
+/**
+ * A write or sync of the log failed. The log is poisoned: every pending and later append fails with
+ * this exception, and nothing is retried on the same file, because after a failed fsync the kernel
+ * may have dropped the unwritten pages. Records whose futures completed before the failure are
+ * durable. Close the log and open it again: recovery keeps every acknowledged record.
+ */
+public final class LogFailedException extends WalException {
+  private static final long serialVersionUID = 1L;
+
+  public LogFailedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,198 @@
+package io.zerowal.core;
+
+import io.zerowal.core.storage.SegmentInput;
+import io.zerowal.core.storage.Storage;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams records in sequence order across segments, from the sequence given to
+ * {@link WriteAheadLog#readFrom(long)} up to the durable end of the log when the reader was created.
+ * Reads sequentially in large chunks and checks every frame's CRC: a corrupt payload is never
+ * returned. Under {@link RecoveryPolicy#STRICT} a damaged frame throws {@link CorruptLogException};
+ * under {@link RecoveryPolicy#SKIP_CORRUPT} the rest of that segment is skipped and counted in
+ * {@link #recordsSkipped()}.
+ *
+ * <p>Iterable once. Not thread-safe: use one reader per thread. Close it to release its file.
+ * Segments deleted by {@code truncateBefore} while the reader is open stay readable if the reader
+ * already holds them (local disk, memory); otherwise the reader fails with a {@link WalException}
+ * saying so.
+ */
+public final class LogReader implements Iterable<LogRecord>, Closeable {
+  private static final Logger log = LoggerFactory.getLogger(LogReader.class);
+  private static final int BUFFER = 256 << 10;
+
+  private final WriteAheadLog owner;
+  private final Storage storage;
+  private final List<Segment> segments;
+  private final long from;
+  private final long end;
+  private final int maxRecordSize;
+  private final RecoveryPolicy policy;
+
+  private boolean iterated;
+  private boolean closed;
+  private int segmentIndex;
+  private Segment segment;
+  private SegmentInput input;
+  private FrameScanner scanner;
+  private long previous;
+  private LogRecord next;
+  private boolean done;
+  private long skipped;
+
+  LogReader(WriteAheadLog owner, Storage storage, List<Segment> segments, long from, long end,
+      int maxRecordSize, RecoveryPolicy policy) {
+    this.owner = owner;
+    this.storage = storage;
+    this.segments = segments;
+    this.from = from;
+    this.end = end;
+    this.maxRecordSize = maxRecordSize;
+    this.policy = policy;
+  }
+
+  /** The records, in sequence order. Can be called once. */
+  @Override
+  public Iterator<LogRecord> iterator() {
+    if (iterated) {
+      throw new IllegalStateException("a LogReader can be iterated once; call readFrom again");
+    }
+    iterated = true;
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        if (next == null && !done) {
+          next = advance();
+        }
+        return next != null;
+      }
+
+      @Override
+      public LogRecord next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("no more records before sequence " + end);
+        }
+        LogRecord r = next;
+        next = null;
+        return r;
+      }
+    };
+  }
+
+  /** Records skipped because their frames were damaged (SKIP_CORRUPT only). */
+  public long recordsSkipped() {
+    return skipped;
+  }
+
+  /** The sequence this reader stops before: the durable end of the log when it was created. */
+  public long endSequence() {
+    return end;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      done = true;
+      closeSegment();
+    }
+  }
+
+  private LogRecord advance() {
+    if (closed) {
+      throw new IllegalStateException("this LogReader is closed");
+    }
+    owner.checkOpen();
+    try {
+      while (true) {
+        if (scanner == null && !openNextSegment()) {
+          done = true;
+          return null;
+        }
+        FrameScanner.Result r = scanner.next();
+        if (r == FrameScanner.Result.FRAME) {
+          long seq = scanner.sequence();
+          boolean inOrder = segment.gaps ? seq > previous : seq == previous + 1;
+          if (scanner.type() != RecordFrame.TYPE_RECORD || !inOrder) {
+            damaged(scanner.type() != RecordFrame.TYPE_RECORD
+                ? "frame of unexpected type " + scanner.type()
+                : "record has sequence " + seq + " where " + (previous + 1) + " was expected");
+            continue;
+          }
+          previous = seq;
+          if (seq >= end) {
+            done = true;
+            closeSegment();
+            return null;
+          }
+          if (seq < from) {
+            continue;
+          }
+          RecordHandle h = new RecordHandle(segment.baseSequence, scanner.offset(),
+              scanner.length(), seq);
+          return new LogRecord(h, scanner.copyPayload());
+        }
+        if (r == FrameScanner.Result.END && scanner.offset() >= segment.dataEnd) {
+          closeSegment();
+          continue;
+        }
+        damaged(r == FrameScanner.Result.END ? "zeros where records were expected"
+            : LogRecovery.describe(r, scanner));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading segment " + segment.name + " of log "
+          + storage.describe() + " failed", e);
+    }
+  }
+
+  private boolean openNextSegment() throws IOException {
+    if (segmentIndex >= segments.size()) {
+      return false;
+    }
+    segment = segments.get(segmentIndex++);
+    try {
+      input = storage.openForRead(segment.name);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new WalException("segment " + segment.name + " of log " + storage.describe()
+          + " was deleted by truncateBefore while this reader was open; start a new reader at"
+          + " firstSequence()", e);
+    }
+    scanner = new FrameScanner(input, SegmentHeader.SIZE, segment.dataEnd, maxRecordSize, BUFFER);
+    previous = segment.baseSequence - 1;
+    return true;
+  }
+
+  private void damaged(String problem) {
+    CorruptLogException e = new CorruptLogException(segment.name, scanner.offset(), problem);
+    if (policy == RecoveryPolicy.STRICT) {
+      done = true;
+      closeSegment();
+      throw e;
+    }
+    long lost = Math.max(0, Math.min(segment.lastSequence, end - 1) - Math.max(previous, from - 1));
+    skipped += lost;
+    log.warn("skipping the rest of segment {} ({} records): {}", segment.name, lost,
+        e.getMessage());
+    closeSegment();
+  }
+
+  private void closeSegment() {
+    scanner = null;
+    if (input != null) {
+      try {
+        input.close();
+      } catch (IOException e) {
+        log.debug("closing segment {}", segment.name, e);
+      }
+      input = null;
+    }
+  }
+}

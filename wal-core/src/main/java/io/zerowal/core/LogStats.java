@@ -1,0 +1,98 @@
+package io.zerowal.core;
+
+/**
+ * A snapshot of a log's counters since it was opened. Immutable.
+ *
+ * <p>{@link #groups()} against {@link #records()} shows group commit at work: with many appenders,
+ * one write and (under {@link Durability#SYNC}) one sync carry many records.
+ */
+public final class LogStats {
+  private final long records;
+  private final long payloadBytes;
+  private final long groups;
+  private final long writes;
+  private final long syncs;
+  private final long segmentsRolled;
+  private final long pendingBytes;
+  private final long firstSequence;
+  private final long nextSequence;
+  private final int segments;
+
+  LogStats(long records, long payloadBytes, long groups, long writes, long syncs,
+      long segmentsRolled, long pendingBytes, long firstSequence, long nextSequence,
+      int segments) {
+    this.records = records;
+    this.payloadBytes = payloadBytes;
+    this.groups = groups;
+    this.writes = writes;
+    this.syncs = syncs;
+    this.segmentsRolled = segmentsRolled;
+    this.pendingBytes = pendingBytes;
+    this.firstSequence = firstSequence;
+    this.nextSequence = nextSequence;
+    this.segments = segments;
+  }
+
+  /** Records written since open. */
+  public long records() {
+    return records;
+  }
+
+  /** Payload bytes written since open (frames add 17 bytes each). */
+  public long payloadBytes() {
+    return payloadBytes;
+  }
+
+  /** Commit groups: each ends in one durability point for all its records. */
+  public long groups() {
+    return groups;
+  }
+
+  /** Gathering write calls. */
+  public long writes() {
+    return writes;
+  }
+
+  /** Syncs ({@code fdatasync}/{@code hsync}), including those that seal rolled segments. */
+  public long syncs() {
+    return syncs;
+  }
+
+  /** Segments rolled since open. */
+  public long segmentsRolled() {
+    return segmentsRolled;
+  }
+
+  /** Bytes appended but not yet durable. */
+  public long pendingBytes() {
+    return pendingBytes;
+  }
+
+  /** The oldest sequence in the log. */
+  public long firstSequence() {
+    return firstSequence;
+  }
+
+  /** One past the last durable sequence. */
+  public long nextSequence() {
+    return nextSequence;
+  }
+
+  /** Segment files in the log, counting the one being written. */
+  public int segments() {
+    return segments;
+  }
+
+  /** Average records per commit group, or 0 before the first group. */
+  public double averageGroupSize() {
+    return groups == 0 ? 0 : (double) records / groups;
+  }
+
+  @Override
+  public String toString() {
+    return String.format("LogStats{records=%d, payloadBytes=%d, groups=%d, avgGroup=%.1f,"
+            + " writes=%d, syncs=%d, rolled=%d, pendingBytes=%d, sequences=%d..%d, segments=%d}",
+        records, payloadBytes, groups, averageGroupSize(), writes, syncs, segmentsRolled,
+        pendingBytes, firstSequence, nextSequence, segments);
+  }
+}

@@ -1,0 +1,93 @@
+package io.zerowal.core;
+
+import io.zerowal.core.storage.SegmentInput;
+import io.zerowal.core.storage.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The full check behind {@link WriteAheadLog#verify()}: every frame's CRC and sequence, and each
+ * sealed segment's footer (record count, last sequence, CRC over the frames), in every segment.
+ */
+final class LogVerifier {
+  private final Storage storage;
+  private final int maxRecordSize;
+
+  LogVerifier(Storage storage, int maxRecordSize) {
+    this.storage = storage;
+    this.maxRecordSize = maxRecordSize;
+  }
+
+  long verify(List<Segment> closed, Tail tail) {
+    List<Segment> all = new ArrayList<>();
+    for (Segment s : closed) {
+      if (s.baseSequence < tail.segmentBase) {
+        all.add(s);
+      }
+    }
+    if (tail.segmentEnd > 0) {
+      all.add(new Segment(tail.segmentBase, tail.nextSequence - 1, tail.nextSequence
+          - tail.segmentBase, tail.segmentEnd, false, false));
+    }
+    long checked = 0;
+    long expected = -1;
+    for (Segment s : all) {
+      if (expected >= 0 && s.baseSequence != expected) {
+        throw new CorruptLogException(s.name, 0, "segment starts at sequence " + s.baseSequence
+            + " where " + expected + " was expected");
+      }
+      checked += verifySegment(s);
+      expected = s.lastSequence + 1;
+    }
+    return checked;
+  }
+
+  private long verifySegment(Segment s) {
+    try (SegmentInput in = storage.openForRead(s.name)) {
+      FrameScanner scanner = new FrameScanner(in, SegmentHeader.SIZE, s.dataEnd, maxRecordSize,
+          1 << 20);
+      CRC32C framesCrc = new CRC32C();
+      byte[] prefix = new byte[8];
+      long previous = s.baseSequence - 1;
+      long count = 0;
+      while (true) {
+        FrameScanner.Result r = scanner.next();
+        if (r == FrameScanner.Result.END && scanner.offset() >= s.dataEnd) {
+          break;
+        }
+        if (r != FrameScanner.Result.FRAME) {
+          throw new CorruptLogException(s.name, scanner.offset(),
+              r == FrameScanner.Result.END ? "zeros where records were expected"
+                  : LogRecovery.describe(r, scanner));
+        }
+        long seq = scanner.sequence();
+        boolean inOrder = s.gaps ? seq > previous : seq == previous + 1;
+        if (scanner.type() != RecordFrame.TYPE_RECORD || !inOrder) {
+          throw new CorruptLogException(s.name, scanner.offset(), "record has sequence " + seq
+              + " (type " + scanner.type() + ") where " + (previous + 1) + " was expected");
+        }
+        LogRecovery.putPrefix(prefix, scanner.length(), scanner.maskedCrc());
+        framesCrc.update(prefix, 0, 8);
+        previous = seq;
+        count++;
+      }
+      if (s.sealed) {
+        byte[] footer = new byte[RecordFrame.FOOTER_SIZE];
+        in.readFully(java.nio.ByteBuffer.wrap(footer), s.dataEnd);
+        RecordFrame.Footer f = RecordFrame.decodeFooter(footer);
+        if (f == null || f.recordCount != count || f.framesCrc != (int) framesCrc.getValue()
+            || f.lastSequence != s.lastSequence) {
+          throw new CorruptLogException(s.name, s.dataEnd, "segment footer does not match its "
+              + count + " records");
+        }
+      }
+      return count;
+    } catch (IOException e) {
+      throw new UncheckedIOException("verifying segment " + s.name + " of log "
+          + storage.describe() + " failed", e);
+    }
+  }
+}

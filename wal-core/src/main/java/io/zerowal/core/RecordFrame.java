@@ -1,0 +1,137 @@
+package io.zerowal.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The record frame of format version 1 (see docs/FORMAT.md), little-endian:
+ * <pre>
+ * +------------+------------+---------+----------------+-------------------+
+ * | length:u32 |  crc:u32   | type:u8 |  sequence:u64  | payload[length]   |
+ * +------------+------------+---------+----------------+-------------------+
+ *   0            4            8         9                17
+ * </pre>
+ * {@code crc} is CRC32C over type, sequence and payload, masked as LevelDB/RocksDB do. A frame whose
+ * first 9 bytes are zero marks the end of written data in a preallocated segment.
+ */
+final class RecordFrame {
+  static final int HEADER_SIZE = 17;
+  static final byte TYPE_RECORD = 1;
+  static final byte TYPE_FOOTER = 2;
+
+  /** Footer payload: recordCount:u64 | framesCrc:u32 (masked). The frame's sequence is the last one. */
+  static final int FOOTER_PAYLOAD_SIZE = 12;
+  static final int FOOTER_SIZE = HEADER_SIZE + FOOTER_PAYLOAD_SIZE;
+
+  private static final int MASK_DELTA = 0xa282ead8;
+
+  private RecordFrame() {}
+
+  /**
+   * Masks a CRC so that a CRC computed over bytes that embed CRCs stays strong (LevelDB's
+   * {@code crc32c::Mask}): rotate right by 15 bits and add a constant.
+   */
+  static int mask(int crc) {
+    return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
+  }
+
+  static int unmask(int masked) {
+    int rot = masked - MASK_DELTA;
+    return (rot >>> 17) | (rot << 15);
+  }
+
+  /** Size on disk of a record frame with this payload length. */
+  static long frameSize(int payloadLength) {
+    return HEADER_SIZE + (long) payloadLength;
+  }
+
+  /**
+   * The masked CRC of a frame whose type, sequence and payload lie contiguously in {@code buf} from
+   * {@code typeOffset}, {@code 9 + payloadLength} bytes long.
+   */
+  static int crcOf(CRC32C crc, byte[] buf, int typeOffset, int payloadLength) {
+    crc.reset();
+    crc.update(buf, typeOffset, 9 + payloadLength);
+    return mask((int) crc.getValue());
+  }
+
+  /**
+   * Writes a whole record frame at {@code dst}'s position (little-endian) and advances it. The
+   * payload's remaining bytes are copied; its position is left as it was. Returns the masked CRC.
+   */
+  static int putRecord(ByteBuffer dst, CRC32C crc, long sequence, ByteBuffer payload) {
+    int start = dst.position();
+    int len = payload.remaining();
+    dst.putInt(len).putInt(0).put(TYPE_RECORD).putLong(sequence);
+    dst.put(start + HEADER_SIZE, payload, payload.position(), len);
+    int end = start + HEADER_SIZE + len;
+    crc.reset();
+    dst.limit(end).position(start + 8);
+    crc.update(dst);
+    dst.limit(dst.capacity());
+    int masked = mask((int) crc.getValue());
+    dst.putInt(start + 4, masked);
+    return masked;
+  }
+
+  /**
+   * Writes only the 17-byte header of a record frame at {@code dst}'s position, with the CRC over the
+   * header's type and sequence and the payload's remaining bytes; the payload is written separately.
+   * The payload's position is left as it was. Returns the masked CRC.
+   */
+  static int putRecordHeader(ByteBuffer dst, CRC32C crc, long sequence, ByteBuffer payload) {
+    int start = dst.position();
+    int len = payload.remaining();
+    dst.putInt(len).putInt(0).put(TYPE_RECORD).putLong(sequence);
+    crc.reset();
+    dst.position(start + 8);
+    crc.update(dst.limit(start + HEADER_SIZE));
+    dst.limit(dst.capacity());
+    int payloadPosition = payload.position();
+    crc.update(payload);
+    payload.position(payloadPosition);
+    int masked = mask((int) crc.getValue());
+    dst.putInt(start + 4, masked);
+    return masked;
+  }
+
+  /** Encodes a complete footer frame. */
+  static ByteBuffer encodeFooter(long lastSequence, long recordCount, int framesCrc) {
+    ByteBuffer b = ByteBuffer.allocate(FOOTER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, FOOTER_PAYLOAD_SIZE);
+    b.put(8, TYPE_FOOTER);
+    b.putLong(9, lastSequence);
+    b.putLong(17, recordCount);
+    b.putInt(25, mask(framesCrc));
+    b.putInt(4, crcOf(new CRC32C(), b.array(), 8, FOOTER_PAYLOAD_SIZE));
+    return b;
+  }
+
+  /**
+   * Decodes a footer frame from exactly {@value #FOOTER_SIZE} bytes, or returns null if they are
+   * not a valid footer.
+   */
+  static Footer decodeFooter(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (bytes.length != FOOTER_SIZE || b.getInt(0) != FOOTER_PAYLOAD_SIZE
+        || b.get(8) != TYPE_FOOTER
+        || b.getInt(4) != crcOf(new CRC32C(), bytes, 8, FOOTER_PAYLOAD_SIZE)) {
+      return null;
+    }
+    return new Footer(b.getLong(9), b.getLong(17), unmask(b.getInt(25)));
+  }
+
+  /** A decoded segment footer. */
+  static final class Footer {
+    final long lastSequence;
+    final long recordCount;
+    final int framesCrc;
+
+    Footer(long lastSequence, long recordCount, int framesCrc) {
+      this.lastSequence = lastSequence;
+      this.recordCount = recordCount;
+      this.framesCrc = framesCrc;
+    }
+  }
+}

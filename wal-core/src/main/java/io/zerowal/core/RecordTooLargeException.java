@@ -1,0 +1,10 @@
+package io.zerowal.core;
+
+/** A record exceeds the log's {@code maxRecordSize}; split it, or open the log with a larger bound. */
+public final class RecordTooLargeException extends WalException {
+  private static final long serialVersionUID = 1L;
+
+  public RecordTooLargeException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,99 @@
+package io.zerowal.core;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code open} found and repaired. Immutable.
+ *
+ * <p>A clean shutdown reports nothing truncated and nothing skipped. After a crash, a torn tail (the
+ * unfinished last group, which no caller was acknowledged for) shows up as {@link #bytesTruncated()}.
+ * {@link #recordsSkipped()} and {@link #corruptSegments()} are non-empty only under
+ * {@link RecoveryPolicy#SKIP_CORRUPT}.
+ */
+public final class RecoveryReport {
+  private final int segments;
+  private final long records;
+  private final long firstSequence;
+  private final long nextSequence;
+  private final long bytesTruncated;
+  private final boolean tornTail;
+  private final long recordsSkipped;
+  private final List<String> corruptSegments;
+  private final long bytesScanned;
+  private final Duration duration;
+
+  RecoveryReport(int segments, long records, long firstSequence, long nextSequence,
+      long bytesTruncated, boolean tornTail, long recordsSkipped, List<String> corruptSegments,
+      long bytesScanned, Duration duration) {
+    this.segments = segments;
+    this.records = records;
+    this.firstSequence = firstSequence;
+    this.nextSequence = nextSequence;
+    this.bytesTruncated = bytesTruncated;
+    this.tornTail = tornTail;
+    this.recordsSkipped = recordsSkipped;
+    this.corruptSegments = List.copyOf(corruptSegments);
+    this.bytesScanned = bytesScanned;
+    this.duration = duration;
+  }
+
+  /** Segments in the log after recovery, counting the one opened for writing. */
+  public int segments() {
+    return segments;
+  }
+
+  /** Records in the log after recovery. */
+  public long records() {
+    return records;
+  }
+
+  /** The oldest sequence still in the log. */
+  public long firstSequence() {
+    return firstSequence;
+  }
+
+  /** The sequence the next append gets. */
+  public long nextSequence() {
+    return nextSequence;
+  }
+
+  /** Bytes of a torn tail cut off the last segment (never acknowledged data). */
+  public long bytesTruncated() {
+    return bytesTruncated;
+  }
+
+  /** Whether the last segment ended in a torn frame that was cut off. */
+  public boolean tornTail() {
+    return tornTail;
+  }
+
+  /** Records lost to mid-log corruption and skipped under {@link RecoveryPolicy#SKIP_CORRUPT}. */
+  public long recordsSkipped() {
+    return recordsSkipped;
+  }
+
+  /** Damaged segment files set aside (renamed to {@code .corrupt}) for an operator to inspect. */
+  public List<String> corruptSegments() {
+    return corruptSegments;
+  }
+
+  /** Bytes read frame by frame: the unsealed tail and any damaged segment. Sealed segments cost a header and a footer read each. */
+  public long bytesScanned() {
+    return bytesScanned;
+  }
+
+  /** Wall time of recovery. */
+  public Duration duration() {
+    return duration;
+  }
+
+  @Override
+  public String toString() {
+    return "RecoveryReport{segments=" + segments + ", records=" + records + ", sequences="
+        + firstSequence + ".." + nextSequence + ", bytesTruncated=" + bytesTruncated
+        + ", tornTail=" + tornTail + ", recordsSkipped=" + recordsSkipped + ", corruptSegments="
+        + corruptSegments + ", bytesScanned=" + bytesScanned + ", duration=" + duration.toMillis()
+        + "ms}";
+  }
+}
