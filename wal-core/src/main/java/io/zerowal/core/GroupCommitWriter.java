@@ -207,7 +207,7 @@ final class GroupCommitWriter implements Runnable {
   @Override
   public void run() {
     try {
-      while (true) {
+      while (failure == null) {
         PendingAppend first = queue.first();
         if (first == null) {
           if (state != RUNNING && queue.isEmpty()) {

@@ -234,13 +234,19 @@ final class LogRecovery {
       if (!hasValidFrame(name, 0, size, base)) {
         // The file was created but its header never reached the disk: a crash during roll. It
         // cannot hold an acknowledged record, since syncing any record would have synced the header.
-        log.info("removing segment {} of log {}: torn at creation ({} bytes, no valid frame)", name,
+        // It is rewritten in place rather than deleted: its name is the only durable trace of the
+        // next sequence once older segments are truncated.
+        log.info("rewriting segment {} of log {}: torn at creation ({} bytes, no valid frame)", name,
             storage.describe(), size);
-        storage.delete(name);
-        storage.syncDirectory();
         bytesTruncated += size;
         tornTail = true;
         result.nextSequence = Math.max(expected, base);
+        if (continueInPlace(name, base, 0, 0, new CRC32C(), result)) {
+          result.tail.output.write(new SegmentHeader(base, 0).encode());
+        } else {
+          storage.delete(name);
+          storage.syncDirectory();
+        }
         return result;
       }
       if (config.recoveryPolicy == RecoveryPolicy.STRICT) {
@@ -258,9 +264,8 @@ final class LogRecovery {
       sealed = null; // an implausible footer at the end is scanned like any other bytes
     }
     if (sealed != null) {
-      if (sealed.recordCount == 0 && !sealed.gaps && continueInPlace(name, base, SegmentHeader.SIZE,
-          0, new CRC32C(), result)) {
-        result.nextSequence = base;
+      if (sealed.recordCount == 0 && sealed.lastSequence < base) {
+        reuseEmpty(name, base, result);
         return result;
       }
       result.segment = sealed;
@@ -279,6 +284,10 @@ final class LogRecovery {
         }
         result.segment = salvage(name, base, Math.max(expected, base), -1, e.getMessage());
         result.nextSequence = result.segment.lastSequence + 1;
+        if (result.segment.recordCount == 0 && result.segment.lastSequence < base) {
+          result.segment = null;
+          reuseEmpty(name, base, result);
+        }
         return result;
       }
       log.info("cutting torn tail of segment {} in log {} at offset {} ({} bytes): {}", name,
@@ -295,6 +304,18 @@ final class LogRecovery {
           header.hasGaps());
     }
     return result;
+  }
+
+  /**
+   * An empty last segment (sealed by a clean close, or rebuilt empty) is written into again rather
+   * than followed by a new segment of the same base, which could not have its name.
+   */
+  private void reuseEmpty(String name, long base, LastSegment result) throws IOException {
+    result.nextSequence = base;
+    if (!continueInPlace(name, base, SegmentHeader.SIZE, 0, new CRC32C(), result)) {
+      storage.delete(name);
+      storage.syncDirectory();
+    }
   }
 
   /**
