@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,6 +159,8 @@ public final class WriteAheadLog implements Closeable {
     byte[] frame = new byte[(int) RecordFrame.frameSize(handle.length())];
     try {
       readFrame(name, handle.offset(), frame);
+    } catch (ClosedByInterruptException e) {
+      throw new WalException("interrupted while reading record " + handle.sequence(), e);
     } catch (ClosedChannelException | java.nio.file.NoSuchFileException e) {
       throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
           + " it was being read", e);
@@ -177,18 +180,33 @@ public final class WriteAheadLog implements Closeable {
     return ByteBuffer.wrap(frame, RecordFrame.HEADER_SIZE, handle.length()).slice();
   }
 
+  /**
+   * Reads through a cached input per segment. An interrupted reader makes the JDK close a
+   * FileChannel for all its users; the closed input is then dropped and the read retried once, so
+   * one caller's interrupt does not break reads for everyone else.
+   */
   private void readFrame(String name, long offset, byte[] frame) throws IOException {
-    SegmentInput in = inputs.get(name);
-    if (in == null) {
-      SegmentInput opened = storage.openForRead(name);
-      in = inputs.putIfAbsent(name, opened);
+    for (int attempt = 0; ; attempt++) {
+      SegmentInput in = inputs.get(name);
       if (in == null) {
-        in = opened;
-      } else {
-        opened.close();
+        SegmentInput opened = storage.openForRead(name);
+        in = inputs.putIfAbsent(name, opened);
+        if (in == null) {
+          in = opened;
+        } else {
+          opened.close();
+        }
+      }
+      try {
+        in.readFully(ByteBuffer.wrap(frame), offset);
+        return;
+      } catch (ClosedChannelException e) {
+        inputs.remove(name, in);
+        if (e instanceof ClosedByInterruptException || attempt > 0 || !storage.exists(name)) {
+          throw e;
+        }
       }
     }
-    in.readFully(ByteBuffer.wrap(frame), offset);
   }
 
   /**
