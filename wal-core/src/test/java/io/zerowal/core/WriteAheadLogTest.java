@@ -665,6 +665,50 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void aSecondCloseReturnsOnlyOnceTheFirstHasReleasedTheStorage() throws Exception {
+    WriteAheadLog log = WriteAheadLog.builder(memory).open();
+    CountDownLatch holdDrain = new CountDownLatch(1);
+    try (TestLogs.WriterStall stall = TestLogs.WriterStall.of(log, log::close)) {
+      // Queued behind the stall, so its callback is attached before completion: runs on the writer.
+      log.append(payload(1, 10)).thenRun(() -> {
+        try {
+          holdDrain.await(TestLogs.WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    assertThat(eventually(() -> {
+      try {
+        log.append(new byte[1]);
+        return false;
+      } catch (LogClosedException expected) {
+        return true;
+      }
+    })).isTrue();
+
+    java.util.concurrent.atomic.AtomicReference<Throwable> reopen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread closer = new Thread(() -> {
+      log.close();
+      try (WriteAheadLog again = WriteAheadLog.builder(memory).open()) {
+        again.nextSequence();
+      } catch (Throwable e) {
+        reopen.set(e);
+      }
+    }, "second-closer");
+    closer.start();
+    assertThat(eventually(() -> closer.getState() == Thread.State.TERMINATED
+        || closer.getState() == Thread.State.WAITING
+        || closer.getState() == Thread.State.TIMED_WAITING)).isTrue();
+    holdDrain.countDown();
+    closer.join(TimeUnit.SECONDS.toMillis(TestLogs.WAIT_SECONDS));
+
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(reopen.get()).as("opening again right after close() returned").isNull();
+  }
+
+  @Test
   void reopenAfterCloseContinuesTheSequence() throws Exception {
     try (WriteAheadLog log = WriteAheadLog.builder(memory).open()) {
       appendAll(log, payloads(7, 10));
