@@ -218,6 +218,9 @@ final class GroupCommitWriter implements Runnable {
           continue;
         }
         writeGroup(first);
+        if (failure != null) {
+          break; // poisoned: write nothing more; failQueued settles whatever is still queued
+        }
       }
       if (failure == null) {
         sealAndClose();

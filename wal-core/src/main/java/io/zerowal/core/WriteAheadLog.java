@@ -57,6 +57,8 @@ public final class WriteAheadLog implements Closeable {
   private final RecoveryReport recoveryReport;
   private final ConcurrentHashMap<String, SegmentInput> inputs = new ConcurrentHashMap<>();
   private final Object closeLock = new Object();
+  private final java.util.concurrent.CountDownLatch released =
+      new java.util.concurrent.CountDownLatch(1);
   private volatile boolean closed;
 
   private WriteAheadLog(Storage storage, Config config) throws IOException {
@@ -330,11 +332,18 @@ public final class WriteAheadLog implements Closeable {
    */
   @Override
   public void close() {
+    boolean first;
     synchronized (closeLock) {
-      if (closed) {
-        return;
-      }
+      first = !closed;
       closed = true;
+    }
+    if (!first) {
+      // Another close is under way (perhaps from a callback): return only once it has released
+      // the storage, so that the caller may reopen. The writer thread must not wait for itself.
+      if (Thread.currentThread() != writer.thread()) {
+        awaitReleased();
+      }
+      return;
     }
     Runnable release = this::releaseResources;
     if (Thread.currentThread() == writer.thread()) {
@@ -361,6 +370,22 @@ public final class WriteAheadLog implements Closeable {
       log.warn("closing storage {} failed", storage.describe(), e);
     }
     log.info("closed log {}{}", storage.describe(), writer.failed() ? " (after a failure)" : "");
+    released.countDown();
+  }
+
+  private void awaitReleased() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        released.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void checkOpen() {
