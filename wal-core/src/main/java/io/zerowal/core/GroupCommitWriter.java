@@ -217,10 +217,7 @@ final class GroupCommitWriter implements Runnable {
           idle();
           continue;
         }
-        writeGroup(first);
-        if (failure != null) {
-          break; // poisoned: write nothing more; failQueued settles whatever is still queued
-        }
+        writeGroup(first); // once poisoned, the loop ends: failQueued settles what is queued
       }
       if (failure == null) {
         sealAndClose();
