@@ -112,9 +112,13 @@ final class GroupCommitWriter implements Runnable {
     }
     queue.add(p);
     if (state != RUNNING) {
-      // The writer may have drained for the last time before our node was linked: settle it here.
-      // If the writer already completed it, this does nothing.
-      p.completeExceptionally(terminalError());
+      // The writer may have drained for the last time before our node was linked: settle it here,
+      // unless the writer already took it (then it completes normally).
+      if (p.abandon()) {
+        pendingBytes.addAndGet(-size);
+        p.payload = null;
+        p.completeExceptionally(terminalError());
+      }
     } else if (sleeping) {
       LockSupport.unpark(thread);
     }
@@ -269,6 +273,12 @@ final class GroupCommitWriter implements Runnable {
       rollIfOld();
       PendingAppend p = first;
       while (p != null && groupBytes < MAX_GROUP_BYTES) {
+        if (!p.claimForWriter()) { // abandoned by an appender racing close
+          count++;
+          last = p;
+          p = p.next;
+          continue;
+        }
         long frame = p.frameSize();
         if (segmentRecords > 0
             && out.position() + unwritten + frame + RecordFrame.FOOTER_SIZE > config.segmentSize) {
@@ -397,7 +407,9 @@ final class GroupCommitWriter implements Runnable {
       if (i < count - 1) {
         p.next = null; // a caller holding an old future must not keep every later one alive
       }
-      p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
+      if (p.claimedByWriter()) {
+        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
+      }
       p = next;
     }
   }

@@ -1,5 +1,7 @@
 package io.zerowal.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,10 +20,41 @@ final class PendingAppend extends CompletableFuture<RecordHandle> {
   long segment;
   /** Queue link, written by the producer that enqueues the next node. */
   volatile PendingAppend next;
+  /** 0 while queued; {@link #WRITER} once the writer frames it; {@link #ABANDONED} if given up. */
+  private volatile int claim;
+
+  static final int WRITER = 1;
+  static final int ABANDONED = 2;
+  private static final VarHandle CLAIM;
+
+  static {
+    try {
+      CLAIM = MethodHandles.lookup().findVarHandle(PendingAppend.class, "claim", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   PendingAppend(ByteBuffer payload, int length) {
     this.payload = payload;
     this.length = length;
+  }
+
+  /**
+   * The writer takes the append before framing it. Fails only if the appender abandoned it first
+   * (the log closed under it), so a record is either written or reported as not written, never both.
+   */
+  boolean claimForWriter() {
+    return CLAIM.compareAndSet(this, 0, WRITER);
+  }
+
+  /** The appender gives the append up; fails if the writer already took it. */
+  boolean abandon() {
+    return CLAIM.compareAndSet(this, 0, ABANDONED);
+  }
+
+  boolean claimedByWriter() {
+    return claim == WRITER;
   }
 
   /** Bytes this append takes on disk, the unit of back-pressure accounting. */

@@ -167,8 +167,16 @@ public final class WriteAheadLog implements Closeable {
       throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
           + " it was being read", e);
     } catch (IOException e) {
+      if (handle.sequence() < index.firstSequence()) {
+        throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore"
+            + " while it was being read", e);
+      }
       throw new UncheckedIOException("reading " + handle + " from log " + storage.describe()
           + " failed", e);
+    } finally {
+      if (handle.sequence() < index.firstSequence()) {
+        closeInput(name); // the segment was truncated meanwhile: do not keep its file open
+      }
     }
     ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
     if (b.getInt(0) != handle.length() || b.get(8) != RecordFrame.TYPE_RECORD
@@ -277,10 +285,7 @@ public final class WriteAheadLog implements Closeable {
     List<Segment> removed = index.removeOlderThan(Math.min(sequence, index.tail().segmentBase));
     try {
       for (Segment s : removed) {
-        SegmentInput in = inputs.remove(s.name);
-        if (in != null) {
-          in.close();
-        }
+        closeInput(s.name);
         storage.delete(s.name);
         storage.syncDirectory();
       }
@@ -294,6 +299,17 @@ public final class WriteAheadLog implements Closeable {
           removed.size(), index.firstSequence());
     }
     return removed.size();
+  }
+
+  private void closeInput(String name) {
+    SegmentInput in = inputs.remove(name);
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        log.debug("closing input of segment {}", name, e);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- state
