@@ -151,6 +151,11 @@ public final class Compare {
     report.chart(outDir.resolve("throughput-vs-threads.png"));
     if (docs != null && Files.isDirectory(docs.toAbsolutePath().getParent())) {
       Files.copy(outDir.resolve("compare.md"), docs, StandardCopyOption.REPLACE_EXISTING);
+      Path chart = outDir.resolve("throughput-vs-threads.png");
+      if (Files.exists(chart)) {
+        Files.copy(chart, docs.resolveSibling(chart.getFileName()),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
     }
     System.out.printf(Locale.ROOT, "reports in %s (%.1f minutes)%n", outDir.toAbsolutePath(),
         minutes);
