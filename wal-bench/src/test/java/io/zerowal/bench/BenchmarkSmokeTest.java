@@ -1,0 +1,60 @@
+package io.zerowal.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Benchmarks are not tests: this only checks that every benchmark and every peer of the comparison
+ * still runs, with tiny counts, in a few seconds. Figures from it mean nothing.
+ */
+class BenchmarkSmokeTest {
+
+  @Test
+  void everyPeerOfTheComparisonRunsInSmokeMode() throws Exception {
+    Path out = Path.of("target/smoke/compare");
+    Compare.main(new String[] {"--smoke", "--dir", "target/smoke/compare-data", "--out",
+        out.toString()});
+    String csv = Files.readString(out.resolve("compare.csv"));
+    assertThat(csv).contains("ZeroWAL SYNC", "ZeroWAL FLUSH", "Spark FileBasedWAL",
+        "Spark BatchedWAL", "Tape QueueFile", "raw write+force", "Spark readAll");
+    assertThat(Files.readString(out.resolve("compare.md"))).contains("| workload |");
+  }
+
+  @Test
+  void everyJmhBenchmarkRunsOnce() throws Exception {
+    Options options = new OptionsBuilder()
+        .include("io\\.zerowal\\.bench\\.jmh\\..*")
+        .forks(0)
+        .warmupIterations(0)
+        .measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(200))
+        .param("size", "1024")
+        .param("durability", "SYNC")
+        .param("logBytes", String.valueOf(4 << 20))
+        .param("logMiB", "130")
+        .jvmArgsAppend("-Dbench.dir=target/smoke/jmh-data")
+        .shouldFailOnError(true)
+        .build();
+    Collection<RunResult> results = new Runner(options).run();
+    assertThat(results).extracting(r -> r.getParams().getBenchmark())
+        .contains("io.zerowal.bench.jmh.AppendBenchmark.threads01",
+            "io.zerowal.bench.jmh.AppendBenchmark.threads08",
+            "io.zerowal.bench.jmh.AppendBenchmark.threads64",
+            "io.zerowal.bench.jmh.LatencyBenchmark.zeroWalSync",
+            "io.zerowal.bench.jmh.LatencyBenchmark.rawWriteForce",
+            "io.zerowal.bench.jmh.ReadBenchmark.replay",
+            "io.zerowal.bench.jmh.ReadBenchmark.randomRead",
+            "io.zerowal.bench.jmh.RecoveryBenchmark.open",
+            "io.zerowal.bench.jmh.RecoveryBenchmark.verify",
+            "io.zerowal.bench.jmh.RecoveryBenchmark.rawReadAll");
+  }
+}
