@@ -39,6 +39,7 @@ final class GroupCommitWriter implements Runnable {
   private final WriteAheadLog.Config config;
   private final SegmentIndex index;
   private final AppendQueue queue = new AppendQueue();
+  private final SegmentPreallocator preallocator;
   private final Thread thread;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final Object roomMonitor = new Object();
@@ -79,6 +80,8 @@ final class GroupCommitWriter implements Runnable {
     this.config = config;
     this.index = index;
     this.nextSequence = nextSequence;
+    this.preallocator = config.preallocate
+        ? new SegmentPreallocator(storage, config.segmentSize) : null;
     if (recovered != null) {
       out = recovered.output;
       segmentBase = recovered.baseSequence;
@@ -88,6 +91,9 @@ final class GroupCommitWriter implements Runnable {
       segmentOpenedNanos = System.nanoTime();
     } else {
       openSegment(nextSequence);
+    }
+    if (preallocator != null) {
+      preallocator.prepare();
     }
     index.publish(new Tail(segmentBase, out.position(), nextSequence));
     this.thread = new Thread(this, "zerowal-writer[" + storage.describe() + "]");
@@ -233,6 +239,9 @@ final class GroupCommitWriter implements Runnable {
       failQueued();
       if (failure != null) {
         closeQuietly();
+      }
+      if (preallocator != null) {
+        preallocator.close();
       }
       synchronized (roomMonitor) {
         roomMonitor.notifyAll();
@@ -418,8 +427,7 @@ final class GroupCommitWriter implements Runnable {
 
   private void openSegment(long base) throws IOException {
     String name = SegmentName.of(base);
-    long prealloc = config.preallocate ? config.segmentSize : 0;
-    out = storage.create(name, prealloc);
+    out = preallocator != null ? preallocator.take(name) : storage.create(name, 0);
     storage.syncDirectory();
     int flags = config.preallocate ? SegmentHeader.FLAG_PREALLOCATED : 0;
     out.write(new SegmentHeader(base, flags).encode());

@@ -70,6 +70,9 @@ final class LogRecovery {
     for (String name : names) {
       if (name.endsWith(SegmentName.TEMP_SUFFIX)) {
         finishSalvage(name, names);
+      } else if (name.equals(SegmentPreallocator.SPARE)) {
+        storage.delete(name); // zeros prepared for a roll that never came
+        storage.syncDirectory();
       }
     }
     for (String name : storage.list()) {
