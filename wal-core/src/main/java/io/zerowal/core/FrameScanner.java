@@ -30,10 +30,14 @@ final class FrameScanner {
     BAD_CRC
   }
 
-  private final SegmentInput input;
-  private final long limit;
+  private SegmentInput input;
+  private long limit;
   private final int maxRecordSize;
   private final CRC32C crc = new CRC32C();
+  /**
+   * Direct, so that the file system reads straight into it and the CRC runs on it in place: a heap
+   * buffer costs one more copy of every byte through the JDK's temporary direct buffer.
+   */
   private ByteBuffer buf;
   /** File offset of buf[0]; buf holds bytes [bufStart, bufStart + buf.limit()). */
   private long bufStart;
@@ -45,14 +49,25 @@ final class FrameScanner {
   private long sequence;
   private int maskedCrc;
 
+  /** A scanner whose buffer is reused by every {@link #open}: allocate one per reader, not per segment. */
+  FrameScanner(int maxRecordSize, int bufferSize) {
+    this.maxRecordSize = maxRecordSize;
+    this.buf = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
   FrameScanner(SegmentInput input, long start, long limit, int maxRecordSize, int bufferSize) {
+    this(maxRecordSize, bufferSize);
+    open(input, start, limit);
+  }
+
+  /** Starts scanning {@code input} from {@code start} up to {@code limit}. */
+  FrameScanner open(SegmentInput input, long start, long limit) {
     this.input = input;
     this.limit = limit;
-    this.maxRecordSize = maxRecordSize;
-    this.buf = ByteBuffer.allocate(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
-    this.buf.limit(0);
+    this.buf.clear().limit(0);
     this.bufStart = start;
     this.position = start;
+    return this;
   }
 
   Result next() throws IOException {
@@ -80,7 +95,12 @@ final class FrameScanner {
       return Result.TRUNCATED;
     }
     at = ensure(RecordFrame.HEADER_SIZE + length);
-    if (RecordFrame.crcOf(crc, buf.array(), at + 8, length) != maskedCrc) {
+    crc.reset();
+    int dataEnd = buf.limit();
+    buf.limit(at + RecordFrame.HEADER_SIZE + length).position(at + 8);
+    crc.update(buf);
+    buf.limit(dataEnd).position(0);
+    if (RecordFrame.mask((int) crc.getValue()) != maskedCrc) {
       return Result.BAD_CRC;
     }
     position += RecordFrame.HEADER_SIZE + length;
@@ -113,19 +133,18 @@ final class FrameScanner {
     return maskedCrc;
   }
 
-  /** The buffer holding the current frame's payload at {@link #payloadOffset()}. */
-  byte[] buffer() {
-    return buf.array();
-  }
-
-  int payloadOffset() {
-    return (int) (offset - bufStart) + RecordFrame.HEADER_SIZE;
+  /** The whole current frame, header and payload: a view valid until the next call. */
+  ByteBuffer frame() {
+    int start = (int) (offset - bufStart);
+    ByteBuffer view = buf.duplicate();
+    view.limit(start + RecordFrame.HEADER_SIZE + length).position(start);
+    return view;
   }
 
   /** A copy of the current frame's payload. */
   byte[] copyPayload() {
     byte[] copy = new byte[length];
-    System.arraycopy(buf.array(), payloadOffset(), copy, 0, length);
+    buf.get((int) (offset - bufStart) + RecordFrame.HEADER_SIZE, copy);
     return copy;
   }
 
@@ -139,7 +158,7 @@ final class FrameScanner {
       return at;
     }
     if (n > buf.capacity()) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2))
+      ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(n, buf.capacity() * 2))
           .order(ByteOrder.LITTLE_ENDIAN);
       buf.position(at);
       bigger.put(buf);

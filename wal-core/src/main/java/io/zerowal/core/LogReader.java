@@ -43,6 +43,8 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
   private Segment segment;
   private SegmentInput input;
   private FrameScanner scanner;
+  /** The one scanner (and read buffer) of this reader, reopened on each segment. */
+  private FrameScanner reusable;
   private long previous;
   private LogRecord next;
   private boolean done;
@@ -165,7 +167,10 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
           + " was deleted by truncateBefore while this reader was open; start a new reader at"
           + " firstSequence()", e);
     }
-    scanner = new FrameScanner(input, SegmentHeader.SIZE, segment.dataEnd, maxRecordSize, BUFFER);
+    if (reusable == null) {
+      reusable = new FrameScanner(maxRecordSize, BUFFER);
+    }
+    scanner = reusable.open(input, SegmentHeader.SIZE, segment.dataEnd);
     previous = segment.baseSequence - 1;
     return true;
   }

@@ -42,6 +42,16 @@ final class LogRecovery {
   private long bytesScanned;
   private final List<String> corruptSegments = new ArrayList<>();
 
+  private FrameScanner scanner;
+
+  /** One scanner, and so one read buffer, for the whole recovery. */
+  private FrameScanner scanner() {
+    if (scanner == null) {
+      scanner = new FrameScanner(config.maxRecordSize, SCAN_BUFFER);
+    }
+    return scanner;
+  }
+
   LogRecovery(Storage storage, WriteAheadLog.Config config) {
     this.storage = storage;
     this.config = config;
@@ -361,8 +371,7 @@ final class LogRecovery {
     s.validEnd = SegmentHeader.SIZE;
     byte[] prefix = new byte[8];
     try (SegmentInput in = storage.openForRead(name)) {
-      FrameScanner scanner = new FrameScanner(in, SegmentHeader.SIZE, size, config.maxRecordSize,
-          SCAN_BUFFER);
+      FrameScanner scanner = scanner().open(in, SegmentHeader.SIZE, size);
       while (true) {
         FrameScanner.Result r = scanner.next();
         if (r == FrameScanner.Result.END) {
@@ -470,15 +479,13 @@ final class LogRecovery {
       out.write(new SegmentHeader(base, SegmentHeader.FLAG_GAPS).encode());
       long pos = SegmentHeader.SIZE;
       while (pos < size) {
-        FrameScanner scanner = new FrameScanner(in, pos, size, config.maxRecordSize, SCAN_BUFFER);
+        FrameScanner scanner = scanner().open(in, pos, size);
         FrameScanner.Result r;
         while ((r = scanner.next()) == FrameScanner.Result.FRAME) {
           long seq = scanner.sequence();
           if (scanner.type() == RecordFrame.TYPE_RECORD && seq > lastCopied
               && (coverEnd < 0 || seq <= coverEnd)) {
-            int frameStart = scanner.payloadOffset() - RecordFrame.HEADER_SIZE;
-            out.write(ByteBuffer.wrap(scanner.buffer(), frameStart,
-                RecordFrame.HEADER_SIZE + scanner.length()));
+            out.write(scanner.frame());
             putPrefix(prefix, scanner.length(), scanner.maskedCrc());
             framesCrc.update(prefix, 0, 8);
             lastCopied = seq;
