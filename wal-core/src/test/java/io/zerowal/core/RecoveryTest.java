@@ -116,6 +116,36 @@ class RecoveryTest {
   }
 
   @Test
+  void zerosAfterTheLastFrameAreTruncatedAndReportedOnOpen() throws IOException {
+    MemoryStorage mem = crashed.storage();
+    byte[] intact = mem.contents(last);
+    mem.replaceContents(last, concat(intact, new byte[500]));
+
+    try (WriteAheadLog log = builder(mem).open()) {
+      assertThat(log.recoveryReport().tornTail()).isTrue();
+      assertThat(log.recoveryReport().bytesTruncated()).isEqualTo(500);
+      crashed.assertFirstRecords(readAll(log), RECORDS);
+      assertThat(mem.contents(last)).isEqualTo(intact);
+    }
+  }
+
+  @Test
+  void preallocatedSpaceAfterTheLastFrameIsNotReportedAsATornTail() {
+    MemoryStorage mem = new MemoryStorage();
+    WriteAheadLog writer = builder(mem).preallocate(true).open();
+    byte[] p = LogFixture.payload(0, PAYLOAD);
+    writer.append(p).join();
+    MemoryStorage survivor = mem.crash(3);
+    writer.close();
+
+    try (WriteAheadLog log = builder(survivor).open()) {
+      assertThat(log.recoveryReport().tornTail()).isFalse();
+      assertThat(log.recoveryReport().bytesTruncated()).isZero();
+      assertThat(LogFixture.payloadsOf(readAll(log))).containsExactly(p);
+    }
+  }
+
+  @Test
   void logAppendsAfterATruncatedTornTailAndTheNextOpenIsClean() throws IOException {
     MemoryStorage mem = crashed.storage();
     mem.replaceContents(last, cut(mem.contents(last), 50));
@@ -156,6 +186,21 @@ class RecoveryTest {
     RecordHandle damaged = crashed.handlesIn(last).get(1);
     MemoryStorage mem = crashed.storage();
     mem.replaceContents(last, flipBit(mem.contents(last), damaged.offset() + 40, 3));
+
+    CorruptLogException e = strictOpenFails(mem);
+
+    assertThat(e.segment()).isEqualTo(last);
+    assertThat(e.offset()).isEqualTo(damaged.offset());
+  }
+
+  @Test
+  void zerosFollowedByAValidFrameInTheLastSegmentFailStrictOpenNamingTheFrame()
+      throws IOException {
+    RecordHandle damaged = crashed.handlesIn(last).get(1);
+    MemoryStorage mem = crashed.storage();
+    byte[] bytes = mem.contents(last);
+    Arrays.fill(bytes, (int) damaged.offset(), (int) damaged.offset() + FRAME, (byte) 0);
+    mem.replaceContents(last, bytes);
 
     CorruptLogException e = strictOpenFails(mem);
 
