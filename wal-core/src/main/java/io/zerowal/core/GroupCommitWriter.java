@@ -218,6 +218,9 @@ final class GroupCommitWriter implements Runnable {
           continue;
         }
         writeGroup(first);
+        if (failure != null) {
+          break; // poisoned: nothing more is written; failQueued fails what is still queued
+        }
       }
       if (failure == null) {
         sealAndClose();

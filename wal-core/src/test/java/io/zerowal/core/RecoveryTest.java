@@ -9,9 +9,11 @@ import static io.zerowal.core.LogFixture.sequences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.zerowal.core.storage.MemoryStorage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -406,6 +408,29 @@ class RecoveryTest {
     try (WriteAheadLog log = builder(mem).open()) {
       closed.assertFirstRecords(readAll(log), RECORDS);
       assertThat(log.nextSequence()).isEqualTo(RECORDS);
+    }
+  }
+
+  // ---------------------------------------------------------------- failed writes
+
+  @Test
+  void writeFailureDuringARollPoisonsTheLogAndReopenRecoversTheAcknowledgedRecords() {
+    MemoryStorage mem = new MemoryStorage();
+    WriteAheadLog log = builder(mem).open();
+    int fitInOneSegment = (LogFixture.SEGMENT_SIZE - SegmentHeader.SIZE - RecordFrame.FOOTER_SIZE)
+        / FRAME;
+    for (int i = 0; i < fitInOneSegment; i++) {
+      log.append(crashed.payloads.get(i)).join();
+    }
+    mem.failNextWrite(); // the footer that seals the full segment
+
+    Throwable appendFailure = catchThrowable(
+        () -> log.append(crashed.payloads.get(fitInOneSegment)).join());
+
+    assertThat(appendFailure).hasCauseInstanceOf(LogFailedException.class);
+    assertTimeoutPreemptively(Duration.ofSeconds(10), log::close, "close after a failed roll");
+    try (WriteAheadLog reopened = builder(mem).open()) {
+      crashed.assertFirstRecords(readAll(reopened), fitInOneSegment);
     }
   }
 
