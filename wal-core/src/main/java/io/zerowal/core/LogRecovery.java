@@ -163,6 +163,11 @@ final class LogRecovery {
         throw new CorruptLogException(name, scan.validEnd,
             "a closed segment has no footer and its frames end before the end of the file");
       }
+      if (scan.lastSequence < coverEnd) {
+        throw new CorruptLogException(name, scan.validEnd, "a closed segment has no footer and its"
+            + " records end at sequence " + scan.lastSequence + " but the next segment starts at "
+            + (coverEnd + 1));
+      }
       return new Segment(base, scan.lastSequence, scan.records, scan.validEnd, false,
           header.hasGaps());
     } catch (CorruptLogException e) {

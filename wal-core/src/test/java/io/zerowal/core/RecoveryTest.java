@@ -379,6 +379,39 @@ class RecoveryTest {
     assertStrictOpenReturnsAllRecordsBut(mem, missing);
   }
 
+  @ParameterizedTest(name = "{0} of its records left")
+  @ValueSource(ints = {0, 1, 11})
+  void sealedSegmentCutAtAFrameBoundaryFailsStrictOpenNamingWhereItsRecordsEnd(int left)
+      throws IOException {
+    MemoryStorage mem = crashed.storage();
+    int end = SegmentHeader.SIZE + left * FRAME;
+    mem.replaceContents(middle, Arrays.copyOf(mem.contents(middle), end));
+
+    CorruptLogException e = strictOpenFails(mem);
+
+    assertThat(e.segment()).isEqualTo(middle);
+    assertThat(e.offset()).isEqualTo(end);
+  }
+
+  @ParameterizedTest(name = "{0} of its records left")
+  @ValueSource(ints = {0, 1, 11})
+  void sealedSegmentCutAtAFrameBoundaryIsRebuiltUnderSkipCorrupt(int left) throws IOException {
+    List<RecordHandle> inMiddle = crashed.handlesIn(middle);
+    MemoryStorage mem = crashed.storage();
+    byte[] original = Arrays.copyOf(mem.contents(middle), SegmentHeader.SIZE + left * FRAME);
+    mem.replaceContents(middle, original);
+    long[] lost = inMiddle.subList(left, inMiddle.size()).stream()
+        .mapToLong(RecordHandle::sequence).toArray();
+
+    try (WriteAheadLog log = builder(mem).recoveryPolicy(RecoveryPolicy.SKIP_CORRUPT).open()) {
+      assertThat(log.recoveryReport().recordsSkipped()).isEqualTo(lost.length);
+      assertThat(log.recoveryReport().corruptSegments()).containsExactly(middle + ".corrupt");
+      assertThat(mem.contents(middle + ".corrupt")).isEqualTo(original);
+      assertAllRecordsBut(readAll(log), lost);
+    }
+    assertStrictOpenReturnsAllRecordsBut(mem, lost);
+  }
+
   // ---------------------------------------------------------------- crash during roll
 
   @ParameterizedTest(name = "{0} bytes of the new segment's header")
