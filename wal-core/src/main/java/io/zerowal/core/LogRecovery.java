@@ -176,6 +176,11 @@ final class LogRecovery {
         throw new CorruptLogException(name, scan.validEnd,
             "a closed segment has no footer and its frames end before the end of the file");
       }
+      if (scan.lastSequence < coverEnd) {
+        throw new CorruptLogException(name, scan.validEnd, "a closed segment has no footer and its"
+            + " records end at sequence " + scan.lastSequence + " but the next segment starts at "
+            + (coverEnd + 1));
+      }
       return new Segment(base, scan.lastSequence, scan.records, scan.validEnd, false,
           header.hasGaps());
     } catch (CorruptLogException e) {
@@ -287,6 +292,21 @@ final class LogRecovery {
     }
 
     Scan scan = scan(name, header, size);
+    boolean zerosBeforeEnd = scan.problem == null && scan.validEnd < size;
+    if (zerosBeforeEnd && hasValidFrame(name, scan.validEnd + 1, size, scan.lastSequence + 1)) {
+      // An all-zero frame header ends the scan, but valid frames follow: zeroed data, not the end.
+      scan.problem = "zeros where a frame was expected, with valid frames after them";
+      scan.problemOffset = scan.validEnd;
+      scan.tearable = false;
+    }
+    if (scan.problem == null && zerosBeforeEnd
+        && (header.flags & SegmentHeader.FLAG_PREALLOCATED) == 0) {
+      // Zeros after the last frame of a segment that was not preallocated: a torn write.
+      log.info("cutting torn tail of segment {} in log {} at offset {} ({} bytes of zeros)", name,
+          storage.describe(), scan.validEnd, size - scan.validEnd);
+      bytesTruncated += size - scan.validEnd;
+      tornTail = true;
+    }
     if (scan.problem != null) {
       boolean torn = scan.tearable
           && !hasValidFrame(name, scan.problemOffset + 1, size, scan.lastSequence + 1);
