@@ -45,7 +45,7 @@ public final class LogDemo {
   static final Path DEFAULT_DIR = Path.of("target", "zerowal-demo", "log");
   private static final int PAYLOAD_HEADER = 12;
 
-  private LogDemo() {}
+  LogDemo() {}
 
   public static void main(String[] args) {
     String[] a;
@@ -82,7 +82,7 @@ public final class LogDemo {
 
   private final List<String> problems = new ArrayList<>();
 
-  private boolean run(long total, int threads, int recordSize, Path dir, boolean ownDir)
+  boolean run(long total, int threads, int recordSize, Path dir, boolean ownDir)
       throws Exception {
     prepare(dir, ownDir);
     long[] perThread = new long[threads];

@@ -138,6 +138,7 @@ public final class RawSyncBaseline {
           records, maxTime.toSeconds(), dir.toAbsolutePath().normalize());
       System.out.printf(Locale.ROOT, "  %12s   %-30s %s%n", "records/sync", "growing file",
           "preallocated file");
+      measure(dir, 8, recordSize, 4096, Duration.ofSeconds(1), false); // warm-up, not reported
       for (int size : sizes) {
         Result growing = measure(dir, size, recordSize, records, maxTime, false);
         Result preallocated = measure(dir, size, recordSize, records, maxTime, true);
