@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -18,10 +20,10 @@ import java.util.SplittableRandom;
  * A write-ahead log that commits groups of N records cannot beat this figure for N on the same
  * disk; {@link LogDemo} prints it beside its own.
  *
- * <p>Two files are measured for each group size: a <b>growing</b> file (each fdatasync also
- * persists the new size and block allocation, as for ZeroWAL's default, non-preallocated segments)
- * and a <b>preallocated</b> file (64 MiB of zeros written and forced before the clock starts, then
- * overwritten cyclically, so an fdatasync carries data only).
+ * <p>Two layouts are measured for each group size: <b>growing</b> files, a new one every 64 MiB
+ * like ZeroWAL's default, non-preallocated segments (each fdatasync also persists the new size and
+ * block allocation), and one <b>preallocated</b> 64 MiB file (zeros written and forced before the
+ * clock starts, then overwritten cyclically, so an fdatasync carries data only).
  *
  * <pre>
  * RawSyncBaseline [groupSize] [records] [recordSize] [dir] [seconds]
@@ -34,8 +36,8 @@ import java.util.SplittableRandom;
 public final class RawSyncBaseline {
   /** Group sizes measured on every run, besides the one asked for. */
   static final int[] FIXED_GROUP_SIZES = {1, 8, 64, 512};
-  /** Size of the preallocated file: ZeroWAL's default segment size. */
-  static final long PREALLOCATED_BYTES = 64L << 20;
+  /** Size of each file, like ZeroWAL's default segment size (files grown beyond it sync slower). */
+  static final long SEGMENT_BYTES = 64L << 20;
 
   private RawSyncBaseline() {}
 
@@ -68,19 +70,17 @@ public final class RawSyncBaseline {
           + " bytes does not fit in one buffer");
     }
     Files.createDirectories(dir);
-    Path file = dir.resolve((preallocate ? "preallocated-" : "growing-") + groupSize + ".raw");
-    Files.deleteIfExists(file);
     ByteBuffer group = ByteBuffer.allocateDirect((int) groupBytes);
     SplittableRandom random = new SplittableRandom(groupSize);
     while (group.remaining() >= 8) {
       group.putLong(random.nextLong());
     }
-    long region = preallocate ? Math.max(groupBytes, PREALLOCATED_BYTES) : Long.MAX_VALUE;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
-      if (preallocate) {
-        writeZeros(channel, region);
-      }
+    long fileBytes = Math.max(groupBytes, SEGMENT_BYTES);
+    String prefix = (preallocate ? "preallocated-" : "growing-") + groupSize + "-";
+    List<Path> files = new ArrayList<>();
+    FileChannel channel = null;
+    try {
+      channel = newFile(dir, prefix, files, preallocate ? fileBytes : 0);
       long deadline = System.nanoTime() + maxTime.toNanos();
       long records = 0;
       long syncs = 0;
@@ -88,8 +88,14 @@ public final class RawSyncBaseline {
       long start = System.nanoTime();
       long now = start;
       while (records < maxRecords && (records == 0 || now < deadline)) {
-        if (position + groupBytes > region) {
-          position = 0;
+        if (position + groupBytes > fileBytes) {
+          if (preallocate) {
+            position = 0; // overwrite: the blocks stay allocated, the size stays put
+          } else {
+            channel.close(); // roll, as the log rolls its segments
+            channel = newFile(dir, prefix, files, 0);
+            position = 0;
+          }
         }
         group.clear();
         while (group.hasRemaining()) {
@@ -102,8 +108,26 @@ public final class RawSyncBaseline {
       }
       return new Result(groupSize, preallocate, records, records * recordSize, syncs, now - start);
     } finally {
-      Files.deleteIfExists(file);
+      if (channel != null) {
+        channel.close();
+      }
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
     }
+  }
+
+  private static FileChannel newFile(Path dir, String prefix, List<Path> files, long zeros)
+      throws IOException {
+    Path file = dir.resolve(prefix + files.size() + ".raw");
+    Files.deleteIfExists(file);
+    files.add(file);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    if (zeros > 0) {
+      writeZeros(channel, zeros);
+    }
+    return channel;
   }
 
   private static void writeZeros(FileChannel channel, long bytes) throws IOException {

@@ -12,7 +12,7 @@ class LogDemoTest {
 
   @Test
   void smallRunWritesReopensAndChecksEveryRecord() throws Exception {
-    assertThat(new LogDemo().run(5_000, 3, 100, dir.resolve("log"), false)).isTrue();
+    assertThat(new LogDemo(false).run(5_000, 3, 100, dir.resolve("log"), false)).isTrue();
   }
 
   @Test
