@@ -1,0 +1,33 @@
+package io.zerowal.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The README's quick start is the compiled {@link QuickStart}, character for character. */
+class ReadmeQuickStartTest {
+
+  @Test
+  void readmeQuickStartIsTheCompiledQuickStart() throws Exception {
+    String source = Files.readString(
+        Path.of("src/main/java/io/zerowal/examples/QuickStart.java"));
+    String readme = Files.readString(Path.of("../README.md"));
+
+    String tagged = between(source, "// tag::quickstart[]\n", "// end::quickstart[]\n");
+    String snippet = between(readme, "<!-- quickstart: examples/src/main/java/io/zerowal/examples/"
+        + "QuickStart.java -->\n```java\n", "```\n");
+
+    assertThat(snippet).isEqualTo(tagged);
+  }
+
+  private static String between(String text, String start, String end) {
+    int from = text.indexOf(start);
+    assertThat(from).as("marker %s", start.strip()).isNotNegative();
+    from += start.length();
+    int to = text.indexOf(end, from);
+    assertThat(to).as("marker %s", end.strip()).isNotNegative();
+    return text.substring(from, to);
+  }
+}
