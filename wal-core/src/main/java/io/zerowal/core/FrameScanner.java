@@ -30,6 +30,7 @@ final class FrameScanner {
     BAD_CRC
   }
 
+  private String name;
   private SegmentInput input;
   private long limit;
   private final int maxRecordSize;
@@ -57,11 +58,12 @@ final class FrameScanner {
 
   FrameScanner(SegmentInput input, long start, long limit, int maxRecordSize, int bufferSize) {
     this(maxRecordSize, bufferSize);
-    open(input, start, limit);
+    open("(unnamed)", input, start, limit);
   }
 
-  /** Starts scanning {@code input} from {@code start} up to {@code limit}. */
-  FrameScanner open(SegmentInput input, long start, long limit) {
+  /** Starts scanning {@code input} (segment {@code name}, for messages) from {@code start} up to {@code limit}. */
+  FrameScanner open(String name, SegmentInput input, long start, long limit) {
+    this.name = name;
     this.input = input;
     this.limit = limit;
     this.buf.clear().limit(0);
@@ -89,22 +91,35 @@ final class FrameScanner {
     type = buf.get(at + 8);
     sequence = buf.getLong(at + 9);
     if (length < 0 || length > Math.max(maxRecordSize, RecordFrame.FOOTER_PAYLOAD_SIZE)) {
+      if (length > 0 && length <= WriteAheadLog.Builder.MAX_RECORD_SIZE_LIMIT
+          && RecordFrame.frameSize(length) <= left && crcMatches()) {
+        // A whole, valid record above the bound: the log was written with a larger maxRecordSize.
+        // Cutting it as a torn tail or skipping it as corruption would drop an acknowledged record.
+        throw new RecordTooLargeException("segment " + name + " holds a valid record of " + length
+            + " bytes at offset " + offset + ", larger than maxRecordSize " + maxRecordSize
+            + ": open the log with maxRecordSize of at least " + length);
+      }
       return Result.BAD_LENGTH;
     }
     if (RecordFrame.frameSize(length) > left) {
       return Result.TRUNCATED;
     }
-    at = ensure(RecordFrame.HEADER_SIZE + length);
+    if (!crcMatches()) {
+      return Result.BAD_CRC;
+    }
+    position += RecordFrame.HEADER_SIZE + length;
+    return Result.FRAME;
+  }
+
+  /** Whether the frame of {@link #length} bytes at {@link #position} has the CRC it claims. */
+  private boolean crcMatches() throws IOException {
+    int at = ensure(RecordFrame.HEADER_SIZE + length);
     crc.reset();
     int dataEnd = buf.limit();
     buf.limit(at + RecordFrame.HEADER_SIZE + length).position(at + 8);
     crc.update(buf);
     buf.limit(dataEnd).position(0);
-    if (RecordFrame.mask((int) crc.getValue()) != maskedCrc) {
-      return Result.BAD_CRC;
-    }
-    position += RecordFrame.HEADER_SIZE + length;
-    return Result.FRAME;
+    return RecordFrame.mask((int) crc.getValue()) == maskedCrc;
   }
 
   /** Offset of the frame (or problem) the last {@link #next()} looked at. */

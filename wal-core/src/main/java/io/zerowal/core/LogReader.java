@@ -170,7 +170,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     if (reusable == null) {
       reusable = new FrameScanner(maxRecordSize, BUFFER);
     }
-    scanner = reusable.open(input, SegmentHeader.SIZE, segment.dataEnd);
+    scanner = reusable.open(segment.name, input, SegmentHeader.SIZE, segment.dataEnd);
     previous = segment.baseSequence - 1;
     return true;
   }

@@ -78,7 +78,8 @@ final class LogRecovery {
     TreeMap<Long, String> segments = new TreeMap<>();
     List<String> names = storage.list();
     for (String name : names) {
-      if (name.endsWith(SegmentName.TEMP_SUFFIX)) {
+      if (name.endsWith(SegmentName.TEMP_SUFFIX) && SegmentName.parse(
+          name.substring(0, name.length() - SegmentName.TEMP_SUFFIX.length())) >= 0) {
         finishSalvage(name, names);
       } else if (name.equals(SegmentPreallocator.SPARE)) {
         storage.delete(name); // zeros prepared for a roll that never came
@@ -358,14 +359,15 @@ final class LogRecovery {
    */
   private boolean continueInPlace(String name, long base, long position, long records,
       CRC32C framesCrc, LastSegment result) throws IOException {
-    if (storage.size(name) > position) {
-      storage.truncate(name, position);
-    }
     SegmentOutput out;
     try {
       out = storage.openForWrite(name, position);
     } catch (UnsupportedOperationException e) {
-      return false;
+      return false; // decided before anything is cut, so the segment stays as it was
+    }
+    if (storage.size(name) > position) {
+      out.truncateToPosition();
+      out.sync(); // the cut is durable before any new write lands behind it
     }
     result.tail = new GroupCommitWriter.RecoveredTail(out, base, records, framesCrc);
     return true;
@@ -391,7 +393,7 @@ final class LogRecovery {
     s.validEnd = SegmentHeader.SIZE;
     byte[] prefix = new byte[8];
     try (SegmentInput in = storage.openForRead(name)) {
-      FrameScanner scanner = scanner().open(in, SegmentHeader.SIZE, size);
+      FrameScanner scanner = scanner().open(name, in, SegmentHeader.SIZE, size);
       while (true) {
         FrameScanner.Result r = scanner.next();
         if (r == FrameScanner.Result.END) {
@@ -451,8 +453,9 @@ final class LogRecovery {
   private boolean hasValidFrame(String name, long from, long end, long minSequence)
       throws IOException {
     try (SegmentInput in = storage.openForRead(name)) {
+      // Any valid frame counts, even one above this open's maxRecordSize (see FrameScanner).
       return FrameResync.findNextValidFrame(in, Math.max(from, 0), end, minSequence,
-          config.maxRecordSize) >= 0;
+          WriteAheadLog.Builder.MAX_RECORD_SIZE_LIMIT) >= 0;
     }
   }
 
@@ -499,7 +502,7 @@ final class LogRecovery {
       out.write(new SegmentHeader(base, SegmentHeader.FLAG_GAPS).encode());
       long pos = SegmentHeader.SIZE;
       while (pos < size) {
-        FrameScanner scanner = scanner().open(in, pos, size);
+        FrameScanner scanner = scanner().open(name, in, pos, size);
         FrameScanner.Result r;
         while ((r = scanner.next()) == FrameScanner.Result.FRAME) {
           long seq = scanner.sequence();
@@ -517,7 +520,7 @@ final class LogRecovery {
           break;
         }
         pos = FrameResync.findNextValidFrame(in, scanner.offset() + 1, size, lastCopied + 1,
-            config.maxRecordSize);
+            WriteAheadLog.Builder.MAX_RECORD_SIZE_LIMIT);
         if (pos < 0) {
           break;
         }

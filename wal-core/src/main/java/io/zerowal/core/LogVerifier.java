@@ -16,6 +16,15 @@ final class LogVerifier {
   private final Storage storage;
   private final int maxRecordSize;
 
+  private FrameScanner scanner;
+
+  private FrameScanner scanner() {
+    if (scanner == null) {
+      scanner = new FrameScanner(maxRecordSize, 1 << 20);
+    }
+    return scanner;
+  }
+
   LogVerifier(Storage storage, int maxRecordSize) {
     this.storage = storage;
     this.maxRecordSize = maxRecordSize;
@@ -47,8 +56,7 @@ final class LogVerifier {
 
   private long verifySegment(Segment s) {
     try (SegmentInput in = storage.openForRead(s.name)) {
-      FrameScanner scanner = new FrameScanner(in, SegmentHeader.SIZE, s.dataEnd, maxRecordSize,
-          1 << 20);
+      FrameScanner scanner = scanner().open(s.name, in, SegmentHeader.SIZE, s.dataEnd);
       CRC32C framesCrc = new CRC32C();
       byte[] prefix = new byte[8];
       long previous = s.baseSequence - 1;
