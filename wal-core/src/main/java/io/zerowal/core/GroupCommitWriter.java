@@ -218,6 +218,12 @@ final class GroupCommitWriter implements Runnable {
           continue;
         }
         writeGroup(first);
+        if (failure != null) {
+          // Poisoned: the staging buffer may still hold the failed group and the failure has
+          // already settled records linked after it; writing on would retry them forever. What is
+          // still queued is failed below.
+          break;
+        }
       }
       if (failure == null) {
         sealAndClose();
