@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Power loss at a random instant while two receivers store and batches run, on small segments so
@@ -119,6 +120,9 @@ class CrashRecoveryProperties {
             ackedBefore.get(r).contains(id)).contains(r + ":" + id);
       }
     }
+    long acked = RECEIVERS.stream().mapToLong(r -> ackedBefore.get(r).size()).sum();
+    Statistics.label("acked before crash").collect(acked == 0 ? "0" : acked < 100 ? "1-99" : "100+");
+    Statistics.label("re-run batches").collect(rerun.isEmpty() ? "none" : "some");
     List<String> everything = new ArrayList<>(after.allRecords());
     everything.addAll(before.allRecords());
     for (String record : everything) {
