@@ -237,6 +237,10 @@ public final class MicroBatchEngine implements AutoCloseable {
     while (true) {
       try {
         terminated.await();
+        Thread t = batchThread;
+        if (t != null && t != Thread.currentThread()) {
+          t.join(); // so that no engine thread outlives stop()
+        }
         break;
       } catch (InterruptedException e) {
         interrupted = true;
