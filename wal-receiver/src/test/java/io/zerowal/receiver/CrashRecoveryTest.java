@@ -20,12 +20,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Power loss at a random instant while two receivers store and batches run, on small segments so
+ * Property (jqwik): power loss at a random instant while two receivers store and batches run, on small segments so
  * that cleanup and compaction run too; then a restart on what survived. Each try prints nothing;
  * jqwik reports the failing seed, and the same seed replays the same crash points (thread timing
  * aside).
  */
-class CrashRecoveryProperties {
+class CrashRecoveryTest {
   private static final List<String> RECEIVERS = List.of("a", "b");
 
   /** Everything both engines saw, by phase. */
@@ -52,7 +52,11 @@ class CrashRecoveryProperties {
           .blockInterval(Duration.ofMillis(3))
           .dataSegmentSize(8192).metadataSegmentSize(4096).maxBlockBytes(2048)
           .maxRecordsPerSecond(20_000)
-          .processor(recorder)
+          // A sink that takes a moment, so that many crashes land inside a batch.
+          .processor(batch -> {
+            Thread.sleep(3);
+            recorder.process(batch);
+          })
           .onBatchCompleted(s -> completed.add(s.batchTime()));
       for (String r : RECEIVERS) {
         b.receiver(r, new CountingSource(r, r.equals("b"), produced.get(r), acked.get(r)));
@@ -78,7 +82,7 @@ class CrashRecoveryProperties {
     Set<Long> completedBefore = ConcurrentHashMap.newKeySet();
     MicroBatchEngine first = world.engine(before, completedBefore);
     first.start();
-    Thread.sleep(random.nextInt(60));
+    Thread.sleep(random.nextInt(40));
     world.crashAll(random);
     first.stopNow();
     Map<String, Set<Long>> ackedBefore = new HashMap<>();
@@ -87,7 +91,7 @@ class CrashRecoveryProperties {
     BatchRecorder after = new BatchRecorder();
     MicroBatchEngine second = world.engine(after, ConcurrentHashMap.newKeySet());
     second.start();
-    Thread.sleep(random.nextInt(30));
+    Thread.sleep(random.nextInt(15));
     second.stop(); // throws if the recovered engine failed
 
     Map<Long, BatchRecorder.Run> runBefore = new HashMap<>();
