@@ -1,0 +1,82 @@
+package io.zerowal.receiver;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * One micro-batch: the blocks allocated to a batch time. Its records are read from the receivers'
+ * data logs as they are streamed, block by block, with every CRC checked. Immutable; use it only
+ * during {@link BatchProcessor#process}.
+ */
+public final class Batch {
+  private final long batchTime;
+  private final List<BlockInfo> blocks;
+  private final boolean recovered;
+  private final Function<BlockInfo, ByteBuffer> reader;
+
+  Batch(long batchTime, List<BlockInfo> blocks, boolean recovered,
+      Function<BlockInfo, ByteBuffer> reader) {
+    this.batchTime = batchTime;
+    this.blocks = List.copyOf(blocks);
+    this.recovered = recovered;
+    this.reader = reader;
+  }
+
+  /** The batch time, in epoch milliseconds; unique, and the same when the batch re-runs. */
+  public long batchTime() {
+    return batchTime;
+  }
+
+  /** The blocks, in allocation order. */
+  public List<BlockInfo> blocks() {
+    return blocks;
+  }
+
+  /** True if this batch was allocated before a restart and runs again now. */
+  public boolean isRecovered() {
+    return recovered;
+  }
+
+  /** The number of records in all blocks. */
+  public long recordCount() {
+    long n = 0;
+    for (BlockInfo b : blocks) {
+      n += b.recordCount();
+    }
+    return n;
+  }
+
+  /** The payload bytes of all records. */
+  public long bytes() {
+    long n = 0;
+    for (BlockInfo b : blocks) {
+      n += b.bytes();
+    }
+    return n;
+  }
+
+  /**
+   * The records of every block, in order, as read-only buffers; reads one block at a time from its
+   * data log.
+   *
+   * @throws io.zerowal.core.CorruptLogException if a block fails its CRC (from the stream)
+   * @throws CorruptMetadataException if a block's bytes are not a block (from the stream)
+   */
+  public Stream<ByteBuffer> records() {
+    return blocks.stream().flatMap(b -> Arrays.stream(records(b)));
+  }
+
+  /** The records of one block of this batch. */
+  public ByteBuffer[] records(BlockInfo block) {
+    return BlockFormat.decode(reader.apply(block), block);
+  }
+
+  @Override
+  public String toString() {
+    return "Batch{time=" + batchTime + ", blocks=" + blocks.size() + ", records=" + recordCount()
+        + (recovered ? ", recovered" : "") + "}";
+  }
+}

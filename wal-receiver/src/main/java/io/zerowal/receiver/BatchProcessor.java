@@ -1,0 +1,19 @@
+package io.zerowal.receiver;
+
+/**
+ * The user's work on each micro-batch. Called on the engine's batch thread, one batch at a time, in
+ * batch-time order.
+ *
+ * <p>A batch may run more than once: after a crash, a batch that was allocated but not completed
+ * runs again with the same batch time and the same records ({@link Batch#isRecovered()}). Make the
+ * output idempotent per batch time (for instance, overwrite one file named by the batch time).
+ */
+@FunctionalInterface
+public interface BatchProcessor {
+
+  /**
+   * Processes one batch. Throwing stops the engine with an {@link EngineFailedException}; the batch
+   * stays uncompleted and runs again when the engine next starts.
+   */
+  void process(Batch batch) throws Exception;
+}

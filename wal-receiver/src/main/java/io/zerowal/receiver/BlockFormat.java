@@ -1,0 +1,81 @@
+package io.zerowal.receiver;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * The bytes of one block, stored as one record of a receiver's data log (little-endian):
+ * <pre>
+ * version:u8 (=1) | count:u32 | (length:u32 | payload[length]) * count
+ * </pre>
+ * The data log's frame CRC protects these bytes; decoding still checks every length so that a
+ * block written by a bug is rejected, never misread.
+ */
+final class BlockFormat {
+  static final byte VERSION = 1;
+  static final int HEADER_SIZE = 5;
+  static final int RECORD_OVERHEAD = 4;
+
+  private BlockFormat() {}
+
+  /** Encoded size of a block holding records of {@code payloadBytes} in total. */
+  static long encodedSize(int count, long payloadBytes) {
+    return HEADER_SIZE + (long) count * RECORD_OVERHEAD + payloadBytes;
+  }
+
+  /** Encodes the remaining bytes of each record; does not move their positions. */
+  static ByteBuffer encode(List<ByteBuffer> records, int encodedSize) {
+    ByteBuffer b = ByteBuffer.allocate(encodedSize).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(VERSION).putInt(records.size());
+    for (ByteBuffer r : records) {
+      b.putInt(r.remaining()).put(r.duplicate());
+    }
+    return b.flip();
+  }
+
+  /**
+   * Splits a block into read-only views of its records.
+   *
+   * @throws CorruptMetadataException if the bytes are not a block
+   */
+  static ByteBuffer[] decode(ByteBuffer block, BlockInfo info) {
+    ByteBuffer b = block.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    if (b.remaining() < HEADER_SIZE) {
+      throw bad(info, "is " + b.remaining() + " bytes, shorter than a block header");
+    }
+    byte version = b.get();
+    if (version != VERSION) {
+      throw bad(info, "has unknown block format version " + version + " (this ZeroWAL reads "
+          + VERSION + ")");
+    }
+    int count = b.getInt();
+    if (count < 0 || count != info.recordCount()) {
+      throw bad(info, "holds " + count + " records where its BlockAdded event says "
+          + info.recordCount());
+    }
+    ByteBuffer[] records = new ByteBuffer[count];
+    for (int i = 0; i < count; i++) {
+      if (b.remaining() < RECORD_OVERHEAD) {
+        throw bad(info, "ends inside the length of record " + i);
+      }
+      int length = b.getInt();
+      if (length < 0 || length > b.remaining()) {
+        throw bad(info, "has record " + i + " of length " + length + " with only " + b.remaining()
+            + " bytes left");
+      }
+      records[i] = b.slice(b.position(), length).asReadOnlyBuffer();
+      b.position(b.position() + length);
+    }
+    if (b.hasRemaining()) {
+      throw bad(info, "has " + b.remaining() + " bytes after its last record");
+    }
+    return records;
+  }
+
+  private static CorruptMetadataException bad(BlockInfo info, String problem) {
+    return new CorruptMetadataException("block " + info.blockId() + " of receiver "
+        + info.receiverId() + " " + problem + "; the data log holds bytes this engine did not write"
+        + " as a block: keep the log directory for inspection");
+  }
+}
