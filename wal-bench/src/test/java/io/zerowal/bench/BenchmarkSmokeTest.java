@@ -30,6 +30,12 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void receiverStoreThroughputRunsInOneSecond() throws Exception {
+    ReceiverStoreThroughput.main(new String[] {"1", "target/smoke/receiver-throughput"});
+    assertThat(Path.of("target/smoke/receiver-throughput/sync")).isDirectory();
+  }
+
+  @Test
   void everyJmhBenchmarkRunsOnce() throws Exception {
     Options options = new OptionsBuilder()
         .include("io\\.zerowal\\.bench\\.jmh\\..*")

@@ -1,36 +1,43 @@
-package io.zerowal.receiver;
+package io.zerowal.bench;
 
 import io.zerowal.core.Durability;
 import io.zerowal.core.storage.LocalStorage;
+import io.zerowal.receiver.MicroBatchEngine;
+import io.zerowal.receiver.Receiver;
+import io.zerowal.receiver.ReceiverContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Files;
 
 /**
- * Store throughput with 1 KiB records, 4 receivers, on local disk, SYNC against NONE. A measurement,
- * not a check: run with {@code -Dzerowal.throughput=true}. JMH versions belong in wal-bench.
+ * Receiver store throughput with 1 KiB records, 4 receivers, on local disk: SYNC against NONE in
+ * one run, to show what the durable path costs. Arguments: seconds per run (default 8), directory
+ * (default target/receiver-throughput).
+ *
+ * <pre>
+ * ./mvnw -q -pl wal-bench -am -DskipTests -Pcompare package -Dcompare.main=io.zerowal.bench.ReceiverStoreThroughput
+ * </pre>
  */
-@EnabledIfSystemProperty(named = "zerowal.throughput", matches = "true")
-class StoreThroughputTest {
-  @TempDir Path dir;
+public final class ReceiverStoreThroughput {
+  private ReceiverStoreThroughput() {}
 
-  @Test
-  void syncAgainstNone() throws Exception {
-    run(Durability.NONE, dir.resolve("warmup"), 3);
-    double none = run(Durability.NONE, dir.resolve("none"), 8);
-    double sync = run(Durability.SYNC, dir.resolve("sync"), 8);
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    Path dir = Path.of(args.length > 1 ? args[1] : "target/receiver-throughput");
+    Files.createDirectories(dir);
+    run(Durability.NONE, dir.resolve("warmup"), Math.max(1, seconds / 3));
+    double none = run(Durability.NONE, dir.resolve("none"), seconds);
+    double sync = run(Durability.SYNC, dir.resolve("sync"), seconds);
     System.out.printf("store throughput, 1 KiB records, 4 receivers: SYNC %.0f records/s, NONE %.0f"
         + " records/s; the durable path adds %.0f%% to the time per record%n", sync, none,
         (none / sync - 1) * 100);
   }
 
-  private double run(Durability durability, Path root, int seconds) throws Exception {
+  private static double run(Durability durability, Path root, int seconds) throws Exception {
     AtomicLong acked = new AtomicLong();
     MicroBatchEngine.Builder b = MicroBatchEngine.builder()
         .dataStorage(id -> local(root.resolve(id))).metadataStorage(local(root.resolve("meta")))
