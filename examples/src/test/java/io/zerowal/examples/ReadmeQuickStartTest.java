@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The README's quick start is the compiled {@link QuickStart}, character for character. */
+/** The README's quick starts are the compiled {@link QuickStart} and {@link ReceiverQuickStart}, character for character. */
 class ReadmeQuickStartTest {
 
-  @Test
-  void readmeQuickStartIsTheCompiledQuickStart() throws Exception {
-    String source = Files.readString(
-        Path.of("src/main/java/io/zerowal/examples/QuickStart.java"));
+  @ParameterizedTest
+  @ValueSource(strings = {"QuickStart.java", "ReceiverQuickStart.java"})
+  void readmeQuickStartIsTheCompiledExample(String file) throws Exception {
+    String source = Files.readString(Path.of("src/main/java/io/zerowal/examples/" + file));
     String readme = Files.readString(Path.of("../README.md"));
 
     String tagged = between(source, "// tag::quickstart[]\n", "// end::quickstart[]\n");
     String snippet = between(readme, "<!-- quickstart: examples/src/main/java/io/zerowal/examples/"
-        + "QuickStart.java -->\n```java\n", "```\n");
+        + file + " -->\n```java\n", "```\n");
 
     assertThat(snippet).isEqualTo(tagged);
   }
