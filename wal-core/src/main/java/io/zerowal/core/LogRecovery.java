@@ -374,14 +374,20 @@ final class LogRecovery {
         long seq = scanner.sequence();
         boolean seqOk = header.hasGaps() ? seq > s.lastSequence : seq == s.lastSequence + 1;
         if (scanner.type() != RecordFrame.TYPE_RECORD || !seqOk) {
-          if (scanner.type() == RecordFrame.TYPE_FOOTER
-              && scanner.offset() + RecordFrame.FOOTER_SIZE == size) {
-            break; // a footer that did not check out as a seal: treated as the end
-          }
-          s.problem = scanner.type() != RecordFrame.TYPE_RECORD
+          String problem = scanner.type() != RecordFrame.TYPE_RECORD
               ? "frame of unexpected type " + scanner.type()
               : "record has sequence " + seq + " where " + (s.lastSequence + 1) + " was expected";
-          s.problemOffset = scanner.offset();
+          long problemOffset = scanner.offset();
+          // A footer that did not check out as a seal, at the end of the data, is treated as the
+          // end. Zeros may follow it: sealing a preallocated segment writes the footer, cuts the
+          // zeros behind it and then syncs, so a crash can keep the footer but not the cut.
+          if (scanner.type() == RecordFrame.TYPE_FOOTER
+              && (problemOffset + RecordFrame.FOOTER_SIZE == size
+                  || scanner.next() == FrameScanner.Result.END)) {
+            break;
+          }
+          s.problem = problem;
+          s.problemOffset = problemOffset;
           s.tearable = false;
           break;
         }
