@@ -231,7 +231,7 @@ final class LogRecovery {
     try {
       header = readHeader(name, base);
     } catch (CorruptLogException e) {
-      if (!hasValidFrame(name, 0, size, base)) {
+      if (!hasIntactHeader(name) && !hasValidFrame(name, 0, size, base)) {
         // The file was created but its header never reached the disk: a crash during roll. It
         // cannot hold an acknowledged record, since syncing any record would have synced the header.
         // It is rewritten in place rather than deleted: its name is the only durable trace of the
@@ -254,6 +254,10 @@ final class LogRecovery {
       }
       result.segment = salvage(name, base, Math.max(expected, base), -1, e.getMessage());
       result.nextSequence = result.segment.lastSequence + 1;
+      if (result.segment.recordCount == 0 && result.segment.lastSequence < base) {
+        result.segment = null; // nothing salvaged: write into it, a new one could not have its name
+        reuseEmpty(name, base, result);
+      }
       return result;
     }
 
@@ -419,6 +423,28 @@ final class LogRecovery {
         return "frame checksum mismatch";
       default:
         return r.name();
+    }
+  }
+
+  /**
+   * Whether the file starts with a complete header whose checksum holds, whatever base it names. A
+   * crash during roll leaves a missing or torn header, never an intact one of another base: such a
+   * file is another segment's data under this name, which is corruption to keep, not a torn tail.
+   */
+  private boolean hasIntactHeader(String name) throws IOException {
+    byte[] bytes = new byte[SegmentHeader.SIZE];
+    int got;
+    try (SegmentInput in = storage.openForRead(name)) {
+      got = read(in, bytes, 0);
+    }
+    if (got < bytes.length) {
+      return false;
+    }
+    try {
+      SegmentHeader.decode(name, bytes);
+      return true;
+    } catch (CorruptLogException e) {
+      return false;
     }
   }
 
