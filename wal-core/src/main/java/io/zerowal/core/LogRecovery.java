@@ -272,6 +272,7 @@ final class LogRecovery {
         reuseEmpty(name, base, result);
         return result;
       }
+      syncAdopted(name, size);
       result.segment = sealed;
       result.nextSequence = sealed.lastSequence + 1;
       return result;
@@ -308,6 +309,24 @@ final class LogRecovery {
           header.hasGaps());
     }
     return result;
+  }
+
+  /**
+   * Syncs a sealed last segment that the log will build the next segment on. Its footer may be only
+   * in the page cache (a kill, or a failed sync, between the seal's write and its sync); if a later
+   * segment became durable while it did not, a power loss would leave mid-log corruption. Storages
+   * that cannot write into an existing file (object stores) make every close durable anyway.
+   */
+  private void syncAdopted(String name, long size) throws IOException {
+    SegmentOutput out;
+    try {
+      out = storage.openForWrite(name, size);
+    } catch (UnsupportedOperationException e) {
+      return;
+    }
+    try (out) {
+      out.sync();
+    }
   }
 
   /**
