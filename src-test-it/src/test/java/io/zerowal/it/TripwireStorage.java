@@ -23,6 +23,8 @@ final class TripwireStorage implements Storage {
   private long operations;
   private volatile MemoryStorage survivor;
   private volatile String trippedAt;
+  /** Per file, the end of what the last successful sync made durable. */
+  private final java.util.Map<String, Long> syncedUpTo = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** {@code tripAt <= 0} disarms the tripwire. */
   TripwireStorage(MemoryStorage mem, long seed, long tripAt, boolean afterOperation) {
@@ -39,6 +41,11 @@ final class TripwireStorage implements Storage {
   /** The operation the crash hit, or null. */
   String trippedAt() {
     return trippedAt;
+  }
+
+  /** The end of the bytes of {@code name} that a successful sync covered, or 0. */
+  long syncedUpTo(String name) {
+    return syncedUpTo.getOrDefault(name, 0L);
   }
 
   synchronized long operations() {
@@ -184,6 +191,7 @@ final class TripwireStorage implements Storage {
     public void sync() throws IOException {
       before("sync " + name);
       out.sync();
+      syncedUpTo.merge(name, out.position(), Math::max);
       after("sync " + name);
     }
 
