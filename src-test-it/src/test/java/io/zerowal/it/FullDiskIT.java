@@ -77,7 +77,7 @@ class FullDiskIT {
     int runs = Settings.count("it.fulldisk.tmpfs.runs", 10);
     long base = Settings.seed();
     Summary summary = new Summary("7-full-disk-tmpfs",
-        "-Dit.test=FullDiskIT#tmpfsFullDisk -Dit.seed=SEED -Dit.fulldisk.tmpfs.runs=1 (as root)");
+        "-Dit.test=FullDiskIT#tmpfsFullDisk -Dit.seed=SEED -Dit.fulldisk.tmpfs.runs=1");
     Path mount = Files.createTempDirectory(Path.of("target"), "tmpfs").toAbsolutePath();
     String refused = run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString());
     try {
@@ -131,7 +131,8 @@ class FullDiskIT {
           FsPowerLossIT.deleteTree(dir);
         }
       }
-      summary.note("4 MiB tmpfs mounted as root; tmpfs ignores fsync, so this checks ENOSPC only");
+      summary.note("4 MiB tmpfs mounted as root (needs root); tmpfs ignores fsync, so this checks"
+          + " ENOSPC only");
       summary.finish();
     } finally {
       if (refused == null) {

@@ -17,7 +17,7 @@ import java.util.Map;
  * sequence and byte-identical, sequences contiguous and in order, no phantom (a key never appended,
  * or appended once and found twice), no corrupt payload returned.
  */
-final class LogAudit {
+public final class LogAudit {
   long records;
   long lost;
   long phantom;

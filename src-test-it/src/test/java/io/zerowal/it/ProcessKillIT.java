@@ -39,7 +39,7 @@ class ProcessKillIT {
     List<Path> dirs = new ArrayList<>();
     for (KillScenario s : scenarios) {
       summaries.add(new Summary(s.name(), "-Dit.test=ProcessKillIT -Dit.seed=SEED -Dit.kill.count="
-          + kills + " (one seed drives all kills; timing is not replayable)"));
+          + kills));
       dirs.add(Files.createTempDirectory(Path.of("target"), s.name()));
     }
     Random rnd = new Random(seed);
@@ -69,7 +69,8 @@ class ProcessKillIT {
     AssertionError failed = null;
     for (int k = 0; k < scenarios.size(); k++) {
       summaries.get(k).note("kills before READY (startup or recovery)=" + beforeReady[k]
-          + "; classpath from java.class.path");
+          + "; classpath from java.class.path; one seed drives all kills, kill timing is not"
+          + " replayable");
       try {
         summaries.get(k).finish();
       } catch (AssertionError e) {

@@ -13,7 +13,7 @@ import java.util.List;
  * prints the one summary line and writes {@code target/reliability/<scenario>.csv}, from which
  * {@link ReliabilityTable} builds RELIABILITY.md. Thread-safe.
  */
-final class Summary {
+public final class Summary {
   static final String CSV_HEADER =
       "scenario,runs,acked,lost,phantom,corrupt_returned,seed_from,seed_to,wall_seconds,notes,reproduce";
 
@@ -30,12 +30,12 @@ final class Summary {
   private final List<String> failures = new ArrayList<>();
   private String notes = "";
 
-  Summary(String scenario, String reproduce) {
+  public Summary(String scenario, String reproduce) {
     this.scenario = scenario;
     this.reproduce = reproduce;
   }
 
-  synchronized void run(long seed, long ackedRecords, LogAudit audit) {
+  public synchronized void run(long seed, long ackedRecords, LogAudit audit) {
     runs++;
     acked += ackedRecords;
     seedFrom = Math.min(seedFrom, seed);
@@ -67,7 +67,7 @@ final class Summary {
     }
   }
 
-  synchronized void note(String text) {
+  public synchronized void note(String text) {
     notes = notes.isEmpty() ? text : notes + "; " + text;
   }
 
@@ -80,7 +80,7 @@ final class Summary {
   }
 
   /** Prints the summary line, writes the CSV, and throws if anything was violated. */
-  synchronized void finish() {
+  public synchronized void finish() {
     double wall = (System.nanoTime() - startedNanos) / 1e9;
     String line = String.format("RELIABILITY scenario=%s runs=%d acked=%d lost=%d phantom=%d"
         + " corrupt-returned=%d seeds=%s wall=%.1fs%s", scenario, runs, acked, lost, phantom,
