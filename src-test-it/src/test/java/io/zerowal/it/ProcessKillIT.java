@@ -1,9 +1,7 @@
 package io.zerowal.it;
 
 import io.zerowal.core.Durability;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,63 +87,45 @@ class ProcessKillIT {
         "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", classpath));
     cmd.addAll(scenario.command(dir, round));
-    Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    List<String> lines = new ArrayList<>();
-    Object ready = new Object();
-    boolean[] isReady = new boolean[1];
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = r.read()) >= 0) {
-          if (c != '\n') {
-            line.append((char) c);
-            continue;
-          }
-          String s = line.toString();
-          line.setLength(0);
-          if (s.equals("READY")) {
-            synchronized (ready) {
-              isReady[0] = true;
-              ready.notifyAll();
-            }
-          } else {
-            synchronized (lines) {
-              lines.add(s);
-            }
-          }
-        }
-        // an unterminated last line was cut by the kill and is dropped
-      } catch (IOException e) {
-        // the pipe closes when the child dies
-      }
-    }, "kill-reader");
-    reader.start();
-    if (!early) {
-      synchronized (ready) {
+    // The child's stdout goes to a file, not a pipe: what the child wrote before SIGKILL is all in
+    // the file, with no race between our reader and the JDK draining a dead child's pipe.
+    Path out = dir.resolveSibling(dir.getFileName() + "-round-" + round + ".out");
+    Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .redirectOutput(out.toFile()).start();
+    try {
+      if (!early) {
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!isReady[0] && System.currentTimeMillis() < deadline && child.isAlive()) {
-          ready.wait(100);
+        while (!startsWithReady(out) && System.currentTimeMillis() < deadline && child.isAlive()) {
+          Thread.sleep(5);
+        }
+        if (!startsWithReady(out)) {
+          child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          return "child never became READY (exit " + (child.isAlive() ? "-" : child.exitValue())
+              + ")";
         }
       }
-      if (!isReady[0]) {
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        return "child never became READY (exit " + (child.isAlive() ? "-" : child.exitValue()) + ")";
+      Thread.sleep(delayMs);
+      boolean diedEarly = !child.isAlive();
+      child.destroyForcibly();
+      if (!child.waitFor(30, TimeUnit.SECONDS)) {
+        return "child did not die within 30s of SIGKILL";
       }
-    }
-    Thread.sleep(delayMs);
-    boolean diedEarly = !child.isAlive();
-    child.destroyForcibly();
-    if (!child.waitFor(30, TimeUnit.SECONDS)) {
-      return "child did not die within 30s of SIGKILL";
-    }
-    reader.join(30_000);
-    synchronized (lines) {
-      for (String l : lines) {
-        scenario.onLine(l);
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      int end = text.lastIndexOf('\n'); // an unterminated last line was cut by the kill: dropped
+      for (String line : text.substring(0, end + 1).split("\n")) {
+        if (!line.isEmpty() && !line.equals("READY")) {
+          scenario.onLine(line);
+        }
       }
+      return diedEarly ? "child exited by itself with " + child.exitValue() : null;
+    } finally {
+      Files.deleteIfExists(out);
     }
-    return diedEarly ? "child exited by itself with " + child.exitValue() : null;
+  }
+
+  private static boolean startsWithReady(Path out) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(out)) {
+      return new String(in.readNBytes(6), StandardCharsets.US_ASCII).equals("READY\n");
+    }
   }
 }
