@@ -250,7 +250,7 @@ final class LogRecovery {
     try {
       header = readHeader(name, base);
     } catch (CorruptLogException e) {
-      if (!hasValidFrame(name, 0, size, base)) {
+      if (!hasIntactHeader(name) && !hasValidFrame(name, 0, size, base)) {
         // The file was created but its header never reached the disk: a crash during roll. It
         // cannot hold an acknowledged record, since syncing any record would have synced the header.
         // It is rewritten in place rather than deleted: its name is the only durable trace of the
@@ -273,6 +273,10 @@ final class LogRecovery {
       }
       result.segment = salvage(name, base, Math.max(expected, base), -1, e.getMessage());
       result.nextSequence = result.segment.lastSequence + 1;
+      if (result.segment.recordCount == 0 && result.segment.lastSequence < base) {
+        result.segment = null; // nothing salvaged: write into it, a new one could not have its name
+        reuseEmpty(name, base, result);
+      }
       return result;
     }
 
@@ -287,6 +291,7 @@ final class LogRecovery {
         reuseEmpty(name, base, result);
         return result;
       }
+      syncAdopted(name, size);
       result.segment = sealed;
       result.nextSequence = sealed.lastSequence + 1;
       return result;
@@ -338,6 +343,24 @@ final class LogRecovery {
           header.hasGaps());
     }
     return result;
+  }
+
+  /**
+   * Syncs a sealed last segment that the log will build the next segment on. Its footer may be only
+   * in the page cache (a kill, or a failed sync, between the seal's write and its sync); if a later
+   * segment became durable while it did not, a power loss would leave mid-log corruption. Storages
+   * that cannot write into an existing file (object stores) make every close durable anyway.
+   */
+  private void syncAdopted(String name, long size) throws IOException {
+    SegmentOutput out;
+    try {
+      out = storage.openForWrite(name, size);
+    } catch (UnsupportedOperationException e) {
+      return;
+    }
+    try (out) {
+      out.sync();
+    }
   }
 
   /**
@@ -408,14 +431,20 @@ final class LogRecovery {
         long seq = scanner.sequence();
         boolean seqOk = header.hasGaps() ? seq > s.lastSequence : seq == s.lastSequence + 1;
         if (scanner.type() != RecordFrame.TYPE_RECORD || !seqOk) {
-          if (scanner.type() == RecordFrame.TYPE_FOOTER
-              && scanner.offset() + RecordFrame.FOOTER_SIZE == size) {
-            break; // a footer that did not check out as a seal: treated as the end
-          }
-          s.problem = scanner.type() != RecordFrame.TYPE_RECORD
+          String problem = scanner.type() != RecordFrame.TYPE_RECORD
               ? "frame of unexpected type " + scanner.type()
               : "record has sequence " + seq + " where " + (s.lastSequence + 1) + " was expected";
-          s.problemOffset = scanner.offset();
+          long problemOffset = scanner.offset();
+          // A footer that did not check out as a seal, at the end of the data, is treated as the
+          // end. Zeros may follow it: sealing a preallocated segment writes the footer, cuts the
+          // zeros behind it and then syncs, so a crash can keep the footer but not the cut.
+          if (scanner.type() == RecordFrame.TYPE_FOOTER
+              && (problemOffset + RecordFrame.FOOTER_SIZE == size
+                  || scanner.next() == FrameScanner.Result.END)) {
+            break;
+          }
+          s.problem = problem;
+          s.problemOffset = problemOffset;
           s.tearable = false;
           break;
         }
@@ -447,6 +476,28 @@ final class LogRecovery {
         return "frame checksum mismatch";
       default:
         return r.name();
+    }
+  }
+
+  /**
+   * Whether the file starts with a complete header whose checksum holds, whatever base it names. A
+   * crash during roll leaves a missing or torn header, never an intact one of another base: such a
+   * file is another segment's data under this name, which is corruption to keep, not a torn tail.
+   */
+  private boolean hasIntactHeader(String name) throws IOException {
+    byte[] bytes = new byte[SegmentHeader.SIZE];
+    int got;
+    try (SegmentInput in = storage.openForRead(name)) {
+      got = read(in, bytes, 0);
+    }
+    if (got < bytes.length) {
+      return false;
+    }
+    try {
+      SegmentHeader.decode(name, bytes);
+      return true;
+    } catch (CorruptLogException e) {
+      return false;
     }
   }
 

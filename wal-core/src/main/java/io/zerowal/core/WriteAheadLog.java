@@ -147,6 +147,11 @@ public final class WriteAheadLog implements Closeable {
       limit = tail.segmentEnd;
     } else {
       Segment s = index.findClosed(handle.segment());
+      if (s == null && handle.sequence() < index.firstSequence()) {
+        // truncateBefore removed the segment after the check above
+        throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore; the"
+            + " oldest record of log " + storage.describe() + " is " + index.firstSequence());
+      }
       if (s == null) {
         throw new IllegalArgumentException("log " + storage.describe() + " has no segment "
             + SegmentName.of(handle.segment()) + ": the handle belongs to another log");

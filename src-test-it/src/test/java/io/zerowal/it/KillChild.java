@@ -1,0 +1,73 @@
+package io.zerowal.it;
+
+import io.zerowal.core.Durability;
+import io.zerowal.core.WriteAheadLog;
+import io.zerowal.core.storage.LocalStorage;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.Semaphore;
+import java.util.zip.CRC32C;
+
+/**
+ * The child JVM of {@link ProcessKillIT}: opens the log in {@code args[0]} with durability
+ * {@code args[1]}, then appends forever from four threads until it is killed. It reports on stdout,
+ * one flushed line each:
+ * <pre>
+ * READY                                      once the log is open (recovery done)
+ * SUB key                                    before a payload is handed to append
+ * ACK sequence key handleHex crc32c .        when its future completed (the record is durable)
+ * </pre>
+ * The trailing {@code .} marks a complete line: a kill can cut the last line short.
+ */
+public final class KillChild {
+  static final int WRITERS = 4;
+
+  private KillChild() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    Durability durability = Durability.valueOf(args[1]);
+    int phase = Integer.parseInt(args[2]);
+    long salt = Long.parseLong(args[3]);
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
+    WriteAheadLog log = WriteAheadLog.builder(new LocalStorage(dir)).durability(durability)
+        .segmentSize(64 << 10).maxRecordSize(4096).preallocate(phase % 3 == 0).open();
+    line(out, "READY");
+    HexFormat hex = HexFormat.of();
+    for (int w = 0; w < WRITERS; w++) {
+      int writer = w;
+      Thread t = new Thread(() -> {
+        Semaphore window = new Semaphore(16);
+        for (int i = 0; ; i++) {
+          long key = Payloads.key(phase, writer, i);
+          byte[] payload = Payloads.expected(key, salt, 1000);
+          CRC32C crc = new CRC32C();
+          crc.update(payload);
+          long digest = crc.getValue();
+          window.acquireUninterruptibly();
+          line(out, "SUB " + Long.toHexString(key));
+          log.append(payload).whenComplete((h, e) -> {
+            window.release();
+            if (e == null) {
+              line(out, "ACK " + h.sequence() + " " + Long.toHexString(key) + " "
+                  + hex.formatHex(h.toBytes()) + " " + Long.toHexString(digest) + " .");
+            }
+          });
+        }
+      }, "appender-" + w);
+      t.start();
+    }
+    Thread.sleep(Long.MAX_VALUE);
+  }
+
+  private static void line(PrintStream out, String s) {
+    synchronized (out) {
+      out.print(s);
+      out.print('\n');
+      out.flush();
+    }
+  }
+}
