@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  * what the previous kills left. Kills alternate between the scenarios in {@link #scenarios}.
  */
 class ProcessKillIT {
-  /** Scenarios under kill -9. The receiver engine's scenario is added here when wal-receiver lands. */
+  /** Scenarios under kill -9: the log with FLUSH and with SYNC, and the receiver engine. */
   static List<KillScenario> scenarios(long seed) {
     return List.of(new LogKillScenario(Durability.FLUSH, seed),
-        new LogKillScenario(Durability.SYNC, seed + 1));
+        new LogKillScenario(Durability.SYNC, seed + 1), new ReceiverKillScenario(seed + 2));
   }
 
   @Test
