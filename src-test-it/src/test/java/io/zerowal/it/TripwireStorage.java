@@ -110,7 +110,9 @@ final class TripwireStorage implements Storage {
     before("create " + name);
     SegmentOutput out = mem.create(name, preallocateBytes);
     after("create " + name);
-    return new Output(out, name);
+    Output o = new Output(out, name);
+    outputs.put(name, o);
+    return o;
   }
 
   @Override
@@ -118,7 +120,9 @@ final class TripwireStorage implements Storage {
     before("openForWrite " + name);
     SegmentOutput out = mem.openForWrite(name, position);
     after("openForWrite " + name);
-    return new Output(out, name);
+    Output o = new Output(out, name);
+    outputs.put(name, o);
+    return o;
   }
 
   @Override
@@ -137,6 +141,17 @@ final class TripwireStorage implements Storage {
   public void rename(String from, String to) throws IOException {
     before("rename " + from);
     mem.rename(from, to);
+    // An output open on the file keeps writing it under its new name (the log renames its
+    // preallocated spare into place while holding it open): syncs count for the new name.
+    Output o = outputs.remove(from);
+    if (o != null) {
+      o.name = to;
+      outputs.put(to, o);
+    }
+    Long synced = syncedUpTo.remove(from);
+    if (synced != null) {
+      syncedUpTo.put(to, synced);
+    }
     after("rename " + from);
   }
 
@@ -159,9 +174,11 @@ final class TripwireStorage implements Storage {
     mem.close();
   }
 
+  private final java.util.Map<String, Output> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final class Output implements SegmentOutput {
     private final SegmentOutput out;
-    private final String name;
+    private volatile String name;
 
     Output(SegmentOutput out, String name) {
       this.out = out;

@@ -169,9 +169,11 @@ public final class WriteAheadLog implements Closeable {
     } catch (ClosedByInterruptException e) {
       throw new WalException("interrupted while reading record " + handle.sequence(), e);
     } catch (ClosedChannelException | java.nio.file.NoSuchFileException e) {
+      checkOpen();
       throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
           + " it was being read", e);
     } catch (IOException e) {
+      checkOpen(); // closed while reading: say so, not that the disk failed
       if (handle.sequence() < index.firstSequence()) {
         throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore"
             + " while it was being read", e);
