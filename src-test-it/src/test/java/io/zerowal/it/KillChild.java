@@ -63,7 +63,8 @@ public final class KillChild {
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  private static void line(PrintStream out, String s) {
+  /** Prints one whole line and flushes it, so a kill cuts at most the line being written. */
+  static void line(PrintStream out, String s) {
     synchronized (out) {
       out.print(s);
       out.print('\n');

@@ -43,11 +43,11 @@ public final class ReceiverKillChild {
           for (int i = 0; !context.isStopped(); i++) {
             long key = Payloads.key(round, 0, i);
             window.acquireUninterruptibly();
-            line(out, "SUB " + Long.toHexString(key));
+            KillChild.line(out, "SUB " + Long.toHexString(key));
             context.store(ReceiverRig.buffer(key, salt)).whenComplete((block, e) -> {
               window.release();
               if (e == null) {
-                line(out, "ACK " + Long.toHexString(key) + " .");
+                KillChild.line(out, "ACK " + Long.toHexString(key) + " .");
               }
             });
           }
@@ -60,16 +60,8 @@ public final class ReceiverKillChild {
       public void onStop() {}
     });
     engine.start();
-    line(out, "READY");
+    KillChild.line(out, "READY");
     ready.countDown();
     Thread.sleep(Long.MAX_VALUE);
-  }
-
-  private static void line(PrintStream out, String s) {
-    synchronized (out) {
-      out.print(s);
-      out.print('\n');
-      out.flush();
-    }
   }
 }
