@@ -32,7 +32,7 @@ class BenchmarkSmokeTest {
   @Test
   void receiverStoreThroughputRunsInOneSecond() throws Exception {
     ReceiverStoreThroughput.main(new String[] {"1", "target/smoke/receiver-throughput"});
-    assertThat(Path.of("target/smoke/receiver-throughput/sync")).isDirectory();
+    assertThat(Path.of("target/smoke/receiver-throughput/sync0")).isDirectory();
   }
 
   @Test
