@@ -164,7 +164,7 @@ public final class LogDemo {
             inFlight.acquire();
             int index = i;
             // A fresh buffer per record: the log reads it on its writer thread until the future
-            // completes. The callback runs on the writer thread too, so it only records and releases.
+            // completes. The callback runs on one of the log's threads, so it only records and releases.
             log.append(payload(thread, index, recordSize)).whenComplete((handle, error) -> {
               if (error != null) {
                 failed.incrementAndGet();

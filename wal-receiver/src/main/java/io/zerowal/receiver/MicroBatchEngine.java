@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * One batch thread ({@code zerowal-batches}), one block-cutting thread ({@code zerowal-blocks}),
- * and each log's writer thread; receivers bring their own. All methods are thread-safe.
+ * and each log's writer and completion threads; receivers bring their own. All methods are thread-safe.
  */
 public final class MicroBatchEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MicroBatchEngine.class);

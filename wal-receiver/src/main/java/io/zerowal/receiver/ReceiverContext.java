@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * data log <em>and</em> its BlockAdded event is durable in the engine's metadata log, as the
  * engine's {@link io.zerowal.core.Durability} promises. Acknowledge upstream then, never before:
  * from that moment the records will be processed in some completed batch, across any crash that
- * durability survives. The future completes on a log writer thread: keep the callback short.
+ * durability survives. The future completes on one of a log's own threads: keep the callback short.
  *
  * <h2>Back-pressure</h2>
  * Bytes accepted and not yet durable are bounded per receiver; a store beyond the bound waits or
