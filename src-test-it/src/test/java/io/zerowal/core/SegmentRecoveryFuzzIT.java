@@ -25,14 +25,7 @@ class SegmentRecoveryFuzzIT {
   /** One summary line: inputs run (the committed corpus, or what the fuzzer generated). */
   @org.junit.jupiter.api.AfterAll
   static void summary() {
-    io.zerowal.it.Summary s = new io.zerowal.it.Summary("5-fuzz-segment-recovery",
-        "-Dit.test=SegmentRecoveryFuzzIT");
-    for (long i = 0; i < INPUTS.get(); i++) {
-      s.run(i, 0, null);
-    }
-    s.note("corpus inputs=" + INPUTS.get() + " in regression mode (a finding fails the test);"
-        + " JAZZER_FUZZ=1 fuzzes");
-    s.finish();
+    io.zerowal.it.Summary.fuzzCorpus("5-fuzz-segment-recovery", "SegmentRecoveryFuzzIT", INPUTS.get());
   }
 
   @FuzzTest

@@ -116,4 +116,15 @@ public final class Summary {
   private static String csv(String s) {
     return "\"" + s.replace("\"", "\"\"") + "\"";
   }
+
+  /** The summary line of a fuzz target run on its committed corpus (or by the fuzzer). */
+  public static void fuzzCorpus(String scenario, String testClass, long inputs) {
+    Summary s = new Summary(scenario, "-Dit.test=" + testClass);
+    for (long i = 0; i < inputs; i++) {
+      s.run(i, 0, null);
+    }
+    s.note("corpus inputs=" + inputs + " in regression mode (a finding fails the test);"
+        + " JAZZER_FUZZ=1 fuzzes");
+    s.finish();
+  }
 }
