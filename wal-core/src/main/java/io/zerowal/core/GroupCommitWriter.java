@@ -56,7 +56,7 @@ final class GroupCommitWriter implements Runnable {
   private long segmentRecords;
   private long segmentOpenedNanos;
   private boolean segmentPreallocated;
-  private CRC32C framesCrc;
+  private FramesCrc framesCrc;
   private final CRC32C crc = new CRC32C();
   private long nextSequence;
   private final ByteBuffer staging =
@@ -361,26 +361,11 @@ final class GroupCommitWriter implements Runnable {
       cutStagingSlice();
       addSource(payload.duplicate());
     }
-    updateFramesCrc(len, masked);
+    framesCrc.add(len, masked);
     unwritten += RecordFrame.HEADER_SIZE + len;
     segmentRecords++;
     records++;
     payloadBytes += len;
-  }
-
-  private final byte[] prefix = new byte[8];
-
-  /** The footer's CRC covers each frame's length and masked CRC, in order. */
-  private void updateFramesCrc(int length, int maskedCrc) {
-    prefix[0] = (byte) length;
-    prefix[1] = (byte) (length >>> 8);
-    prefix[2] = (byte) (length >>> 16);
-    prefix[3] = (byte) (length >>> 24);
-    prefix[4] = (byte) maskedCrc;
-    prefix[5] = (byte) (maskedCrc >>> 8);
-    prefix[6] = (byte) (maskedCrc >>> 16);
-    prefix[7] = (byte) (maskedCrc >>> 24);
-    framesCrc.update(prefix, 0, 8);
   }
 
   private void cutStagingSlice() {
@@ -429,7 +414,7 @@ final class GroupCommitWriter implements Runnable {
     segmentBase = base;
     segmentRecords = 0;
     segmentPreallocated = config.preallocate;
-    framesCrc = new CRC32C();
+    framesCrc = new FramesCrc();
     segmentOpenedNanos = System.nanoTime();
   }
 
@@ -444,7 +429,7 @@ final class GroupCommitWriter implements Runnable {
   private void seal() throws IOException {
     long dataEnd = out.position();
     out.write(RecordFrame.encodeFooter(nextSequence - 1, segmentRecords,
-        (int) framesCrc.getValue()));
+        framesCrc.value()));
     if (segmentPreallocated) {
       out.truncateToPosition();
     }
@@ -538,9 +523,9 @@ final class GroupCommitWriter implements Runnable {
     final SegmentOutput output;
     final long baseSequence;
     final long recordCount;
-    final CRC32C framesCrc;
+    final FramesCrc framesCrc;
 
-    RecoveredTail(SegmentOutput output, long baseSequence, long recordCount, CRC32C framesCrc) {
+    RecoveredTail(SegmentOutput output, long baseSequence, long recordCount, FramesCrc framesCrc) {
       this.output = output;
       this.baseSequence = baseSequence;
       this.recordCount = recordCount;

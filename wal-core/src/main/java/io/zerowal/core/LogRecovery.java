@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,7 +259,7 @@ final class LogRecovery {
         bytesTruncated += size;
         tornTail = true;
         result.nextSequence = Math.max(expected, base);
-        if (continueInPlace(name, base, 0, 0, new CRC32C(), result)) {
+        if (continueInPlace(name, base, 0, 0, new FramesCrc(), result)) {
           result.tail.output.write(new SegmentHeader(base, 0).encode());
         } else {
           storage.delete(name);
@@ -369,7 +368,7 @@ final class LogRecovery {
    */
   private void reuseEmpty(String name, long base, LastSegment result) throws IOException {
     result.nextSequence = base;
-    if (!continueInPlace(name, base, SegmentHeader.SIZE, 0, new CRC32C(), result)) {
+    if (!continueInPlace(name, base, SegmentHeader.SIZE, 0, new FramesCrc(), result)) {
       storage.delete(name);
       storage.syncDirectory();
     }
@@ -381,7 +380,7 @@ final class LogRecovery {
    * an existing file (object stores); the segment then stays closed and unsealed.
    */
   private boolean continueInPlace(String name, long base, long position, long records,
-      CRC32C framesCrc, LastSegment result) throws IOException {
+      FramesCrc framesCrc, LastSegment result) throws IOException {
     SegmentOutput out;
     try {
       out = storage.openForWrite(name, position);
@@ -402,7 +401,7 @@ final class LogRecovery {
     long validEnd;
     long records;
     long lastSequence;
-    CRC32C framesCrc = new CRC32C();
+    FramesCrc framesCrc = new FramesCrc();
     String problem;
     long problemOffset;
     /** Whether the problem could be a torn write (as opposed to a valid frame out of place). */
@@ -414,7 +413,6 @@ final class LogRecovery {
     Scan s = new Scan();
     s.lastSequence = header.baseSequence - 1;
     s.validEnd = SegmentHeader.SIZE;
-    byte[] prefix = new byte[8];
     try (SegmentInput in = storage.openForRead(name)) {
       FrameScanner scanner = scanner().open(name, in, SegmentHeader.SIZE, size);
       while (true) {
@@ -448,8 +446,7 @@ final class LogRecovery {
           s.tearable = false;
           break;
         }
-        putPrefix(prefix, scanner.length(), scanner.maskedCrc());
-        s.framesCrc.update(prefix, 0, 8);
+        s.framesCrc.add(scanner.length(), scanner.maskedCrc());
         s.records++;
         s.lastSequence = seq;
         s.validEnd = scanner.position();
@@ -457,11 +454,6 @@ final class LogRecovery {
     }
     bytesScanned += s.validEnd;
     return s;
-  }
-
-  static void putPrefix(byte[] prefix, int length, int maskedCrc) {
-    ByteBuffer.wrap(prefix).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(length)
-        .putInt(maskedCrc);
   }
 
   static String describe(FrameScanner.Result r, FrameScanner scanner) {
@@ -545,8 +537,7 @@ final class LogRecovery {
     long size = storage.size(name);
     long lastCopied = minSequence - 1;
     long copied = 0;
-    CRC32C framesCrc = new CRC32C();
-    byte[] prefix = new byte[8];
+    FramesCrc framesCrc = new FramesCrc();
     long dataEnd;
     try (SegmentInput in = storage.openForRead(name);
         SegmentOutput out = storage.create(tmp, 0)) {
@@ -560,8 +551,7 @@ final class LogRecovery {
           if (scanner.type() == RecordFrame.TYPE_RECORD && seq > lastCopied
               && (coverEnd < 0 || seq <= coverEnd)) {
             out.write(scanner.frame());
-            putPrefix(prefix, scanner.length(), scanner.maskedCrc());
-            framesCrc.update(prefix, 0, 8);
+            framesCrc.add(scanner.length(), scanner.maskedCrc());
             lastCopied = seq;
             copied++;
           }
@@ -578,7 +568,7 @@ final class LogRecovery {
       }
       long last = coverEnd >= 0 ? coverEnd : lastCopied;
       dataEnd = out.position();
-      out.write(RecordFrame.encodeFooter(last, copied, (int) framesCrc.getValue()));
+      out.write(RecordFrame.encodeFooter(last, copied, framesCrc.value()));
       out.sync();
       long span = last - Math.max(base, minSequence) + 1;
       recordsSkipped += Math.max(0, span - copied);
@@ -604,7 +594,7 @@ final class LogRecovery {
     try (SegmentOutput out = storage.create(name, 0)) {
       out.write(new SegmentHeader(from, SegmentHeader.FLAG_GAPS).encode());
       dataEnd = out.position();
-      out.write(RecordFrame.encodeFooter(to, 0, (int) new CRC32C().getValue()));
+      out.write(RecordFrame.encodeFooter(to, 0, new FramesCrc().value()));
       out.sync();
     }
     storage.syncDirectory();

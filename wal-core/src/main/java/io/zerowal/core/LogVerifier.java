@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * The full check behind {@link WriteAheadLog#verify()}: every frame's CRC and sequence, and each
@@ -57,8 +56,7 @@ final class LogVerifier {
   private long verifySegment(Segment s) {
     try (SegmentInput in = storage.openForRead(s.name)) {
       FrameScanner scanner = scanner().open(s.name, in, SegmentHeader.SIZE, s.dataEnd);
-      CRC32C framesCrc = new CRC32C();
-      byte[] prefix = new byte[8];
+      FramesCrc framesCrc = new FramesCrc();
       long previous = s.baseSequence - 1;
       long count = 0;
       while (true) {
@@ -77,8 +75,7 @@ final class LogVerifier {
           throw new CorruptLogException(s.name, scanner.offset(), "record has sequence " + seq
               + " (type " + scanner.type() + ") where " + (previous + 1) + " was expected");
         }
-        LogRecovery.putPrefix(prefix, scanner.length(), scanner.maskedCrc());
-        framesCrc.update(prefix, 0, 8);
+        framesCrc.add(scanner.length(), scanner.maskedCrc());
         previous = seq;
         count++;
       }
@@ -86,7 +83,7 @@ final class LogVerifier {
         byte[] footer = new byte[RecordFrame.FOOTER_SIZE];
         in.readFully(java.nio.ByteBuffer.wrap(footer), s.dataEnd);
         RecordFrame.Footer f = RecordFrame.decodeFooter(footer);
-        if (f == null || f.recordCount != count || f.framesCrc != (int) framesCrc.getValue()
+        if (f == null || f.recordCount != count || f.framesCrc != framesCrc.value()
             || f.lastSequence != s.lastSequence) {
           throw new CorruptLogException(s.name, s.dataEnd, "segment footer does not match its "
               + count + " records");
