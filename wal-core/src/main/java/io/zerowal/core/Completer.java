@@ -129,12 +129,8 @@ final class Completer implements Runnable {
         p.next = null; // a caller holding an old future must not keep every later one alive
       }
       if (p.claimedByWriter()) {
-        try {
-          p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
-        } catch (RuntimeException | Error e) {
-          // CompletableFuture runs dependents and catches their exceptions itself; this is a guard
-          // so that one failing callback can never leave later futures uncompleted.
-        }
+        // A callback that throws does not escape: CompletableFuture hands it to its dependent.
+        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
       }
       p = next;
     }
