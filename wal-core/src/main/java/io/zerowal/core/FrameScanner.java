@@ -42,6 +42,9 @@ final class FrameScanner {
   private ByteBuffer buf;
   /** File offset of buf[0]; buf holds bytes [bufStart, bufStart + buf.limit()). */
   private long bufStart;
+  /** The read-only view {@link #payloadView()} hands out, and the buffer it is a view of. */
+  private ByteBuffer view;
+  private ByteBuffer viewOf;
   private long position;
 
   private long offset;
@@ -153,6 +156,21 @@ final class FrameScanner {
     int start = (int) (offset - bufStart);
     ByteBuffer view = buf.duplicate();
     view.limit(start + RecordFrame.HEADER_SIZE + length).position(start);
+    return view;
+  }
+
+  /**
+   * A read-only view of the current frame's payload, valid until the next call. One view object
+   * per buffer, re-pointed for every frame: no allocation per record.
+   */
+  ByteBuffer payloadView() {
+    if (view == null || viewOf != buf) {
+      viewOf = buf;
+      view = buf.asReadOnlyBuffer();
+    }
+    int start = (int) (offset - bufStart) + RecordFrame.HEADER_SIZE;
+    view.clear();
+    view.limit(start + length).position(start);
     return view;
   }
 

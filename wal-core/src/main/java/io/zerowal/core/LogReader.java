@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogReader implements Iterable<LogRecord>, Closeable {
   private static final Logger log = LoggerFactory.getLogger(LogReader.class);
-  private static final int BUFFER = 256 << 10;
+  /** Sequential reads of 1 MiB: few system calls, and few partial frames moved to the front. */
+  private static final int BUFFER = 1 << 20;
 
   private final WriteAheadLog owner;
   private final Storage storage;
@@ -64,8 +65,12 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
   /** The records, in sequence order. Can be called once. */
   @Override
   public Iterator<LogRecord> iterator() {
+    if (closed) {
+      throw new IllegalStateException("this LogReader is closed; call readFrom again");
+    }
     if (iterated) {
-      throw new IllegalStateException("a LogReader can be iterated once; call readFrom again");
+      throw new IllegalStateException("a LogReader can be read once (iterator() or visit());"
+          + " call readFrom again");
     }
     iterated = true;
     return new Iterator<>() {
@@ -89,6 +94,53 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     };
   }
 
+  /**
+   * Replays the records without copying them: calls {@code visitor} once per record, in sequence
+   * order, with a read-only view of the CRC-checked payload straight in this reader's read buffer.
+   * The view is valid only during the call (the next record overwrites it): copy what you keep.
+   * Use it for large records, where the copy {@link #iterator()} makes of each payload costs as
+   * much as reading it; the checks, the end and the {@link RecoveryPolicy} are the same. A visitor
+   * that throws stops the replay and the exception propagates; the reader stays usable for
+   * {@link #close()} only.
+   *
+   * <p>Like {@link #iterator()}, this can be called once per reader, and not after iterating.
+   *
+   * @param visitor called with each record's sequence and payload view; must not be null
+   * @return how many records were visited
+   */
+  public long visit(RecordVisitor visitor) {
+    if (visitor == null) {
+      throw new IllegalArgumentException("visitor is null; pass a RecordVisitor, e.g."
+          + " (sequence, payload) -> ...");
+    }
+    if (closed) {
+      throw new IllegalStateException("this LogReader is closed; call readFrom again");
+    }
+    if (iterated) {
+      throw new IllegalStateException("a LogReader can be read once (iterator() or visit());"
+          + " call readFrom again");
+    }
+    iterated = true;
+    long n = 0;
+    while (!done && step()) {
+      visitor.visit(scanner.sequence(), scanner.payloadView());
+      n++;
+    }
+    return n;
+  }
+
+  /** What {@link #visit} calls for each record. */
+  @FunctionalInterface
+  public interface RecordVisitor {
+    /**
+     * One record.
+     *
+     * @param sequence the record's sequence
+     * @param payload a read-only view of its CRC-checked payload, valid only during this call
+     */
+    void visit(long sequence, java.nio.ByteBuffer payload);
+  }
+
   /** Records skipped because their frames were damaged (SKIP_CORRUPT only). */
   public long recordsSkipped() {
     return skipped;
@@ -109,6 +161,19 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
   }
 
   private LogRecord advance() {
+    if (!step()) {
+      return null;
+    }
+    RecordHandle h = new RecordHandle(segment.baseSequence, scanner.offset(), scanner.length(),
+        scanner.sequence());
+    return new LogRecord(h, scanner.copyPayload());
+  }
+
+  /**
+   * Positions the scanner on the next record to deliver; false at the end. Every check happens
+   * here, so that both ways of reading judge a frame alike.
+   */
+  private boolean step() {
     if (closed) {
       throw new IllegalStateException("this LogReader is closed");
     }
@@ -117,7 +182,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
       while (true) {
         if (scanner == null && !openNextSegment()) {
           done = true;
-          return null;
+          return false;
         }
         FrameScanner.Result r = scanner.next();
         if (r == FrameScanner.Result.FRAME) {
@@ -133,14 +198,12 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
           if (seq >= end) {
             done = true;
             closeSegment();
-            return null;
+            return false;
           }
           if (seq < from) {
             continue;
           }
-          RecordHandle h = new RecordHandle(segment.baseSequence, scanner.offset(),
-              scanner.length(), seq);
-          return new LogRecord(h, scanner.copyPayload());
+          return true;
         }
         if (r == FrameScanner.Result.END && scanner.offset() >= segment.dataEnd) {
           closeSegment();
@@ -168,7 +231,12 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
           + " firstSequence()", e);
     }
     if (reusable == null) {
-      reusable = new FrameScanner(maxRecordSize, BUFFER);
+      long bytes = 0;
+      for (int i = segmentIndex - 1; i < segments.size() && bytes < BUFFER; i++) {
+        bytes += segments.get(i).dataEnd;
+      }
+      // A short read (the last few records) should not pay for zeroing a 1 MiB buffer.
+      reusable = new FrameScanner(maxRecordSize, (int) Math.max(64 << 10, Math.min(BUFFER, bytes)));
     }
     scanner = reusable.open(segment.name, input, SegmentHeader.SIZE, segment.dataEnd);
     previous = segment.baseSequence - 1;

@@ -364,6 +364,117 @@ class WriteAheadLogTest {
     }
   }
 
+  // ---------------------------------------------------------------- readFrom + visit (zero-copy)
+
+  /** Sequences and payload copies that {@link LogReader#visit} saw. */
+  private static Map<Long, byte[]> visitAll(WriteAheadLog log, long from) {
+    Map<Long, byte[]> seen = new java.util.LinkedHashMap<>();
+    try (LogReader r = log.readFrom(from)) {
+      long n = r.visit((sequence, payload) -> {
+        assertThat(payload.isReadOnly()).isTrue();
+        byte[] copy = new byte[payload.remaining()];
+        payload.get(copy);
+        assertThat(seen.put(sequence, copy)).as("record %d visited twice", sequence).isNull();
+      });
+      assertThat(n).isEqualTo(seen.size());
+    }
+    return seen;
+  }
+
+  @Test
+  void visitReplaysTheSameRecordsAsIterationAcrossSegments() throws Exception {
+    WriteAheadLog log = openSmallSegments();
+    List<byte[]> data = payloads(300, 150);
+    appendAll(log, data);
+    assertThat(log.stats().segments()).isGreaterThan(10);
+
+    for (long from : new long[] {0, 1, 211, 299, 300}) {
+      Map<Long, byte[]> visited = visitAll(log, from);
+      List<LogRecord> iterated = readAll(log, from);
+
+      assertThat(visited.keySet()).as("from %d", from)
+          .containsExactlyElementsOf(iterated.stream().map(LogRecord::sequence).toList());
+      visited.forEach((seq, bytes) ->
+          assertThat(bytes).as("record %d", seq).isEqualTo(data.get(seq.intValue())));
+    }
+  }
+
+  @Test
+  void visitHandsOutRecordsLargerThanTheReadBuffer() throws Exception {
+    WriteAheadLog log = openMemory();
+    // 64 KiB is the smallest read buffer and 1 MiB the largest: records of both sizes and beyond
+    // the first make the reader grow its buffer mid-segment.
+    List<byte[]> data = List.of(payload(0, 10), payload(1, 200_000), payload(2, 1 << 20),
+        payload(3, 7), payload(4, 70_000));
+    appendAll(log, data);
+
+    Map<Long, byte[]> visited = visitAll(log, 0);
+
+    assertThat(visited).hasSize(5);
+    visited.forEach((seq, bytes) -> assertThat(bytes).isEqualTo(data.get(seq.intValue())));
+  }
+
+  @Test
+  void aLogReaderIsReadOnceWhicheverWay() throws Exception {
+    WriteAheadLog log = openMemory();
+    appendAll(log, payloads(3, 10));
+
+    try (LogReader r = log.readFrom(0)) {
+      assertThat(r.visit((s, p) -> { })).isEqualTo(3);
+      assertThatThrownBy(() -> r.visit((s, p) -> { })).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("once");
+      assertThatThrownBy(r::iterator).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("once");
+    }
+    try (LogReader r = log.readFrom(0)) {
+      r.iterator();
+      assertThatThrownBy(() -> r.visit((s, p) -> { })).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("readFrom again");
+    }
+  }
+
+  @Test
+  void visitWithNullIsRejectedAndLeavesTheReaderUsable() throws Exception {
+    WriteAheadLog log = openMemory();
+    appendAll(log, payloads(3, 10));
+
+    try (LogReader r = log.readFrom(0)) {
+      assertThatThrownBy(() -> r.visit(null)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("visitor is null");
+      assertThat(r.visit((s, p) -> { })).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aVisitorThatThrowsStopsTheReplayAndTheExceptionReachesTheCaller() throws Exception {
+    WriteAheadLog log = openMemory();
+    appendAll(log, payloads(10, 10));
+    List<Long> seen = new ArrayList<>();
+
+    try (LogReader r = log.readFrom(0)) {
+      assertThatThrownBy(() -> r.visit((s, p) -> {
+        seen.add(s);
+        if (s == 4) {
+          throw new IllegalStateException("stop at 4");
+        }
+      })).isInstanceOf(IllegalStateException.class).hasMessage("stop at 4");
+    }
+    assertThat(seen).containsExactly(0L, 1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void readingAClosedReaderFails() throws Exception {
+    WriteAheadLog log = openMemory();
+    appendAll(log, payloads(3, 10));
+    LogReader r = log.readFrom(0);
+    r.close();
+
+    assertThatThrownBy(() -> r.visit((s, p) -> { })).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(r::iterator).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
   // ---------------------------------------------------------------- truncateBefore
 
   @Test
