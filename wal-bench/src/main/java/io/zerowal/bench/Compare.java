@@ -45,6 +45,7 @@ public final class Compare {
   private static final String TAPE = "Tape QueueFile (fsync/add)";
   private static final String RAW_READ = "raw sequential read";
   private static final String ZW_REPLAY = "ZeroWAL readFrom";
+  private static final String ZW_VISIT = "ZeroWAL readFrom + visit (zero-copy)";
   private static final String SPARK_REPLAY = "Spark readAll";
 
   private static final long RAW_PREALLOC_BYTES = 256L << 20;
@@ -55,6 +56,8 @@ public final class Compare {
   private final long nanos;
   private final int reps;
   private final boolean smoke;
+  /** One workload family (append, latency, replay), or null for all. */
+  private final String only;
   private final List<Row> rows = new ArrayList<>();
   private FileChannel rawPreallocated;
   private int dirCounter;
@@ -81,7 +84,9 @@ public final class Compare {
     }
   }
 
-  Compare(Path dataDir, Path outDir, Path docs, double seconds, int reps, boolean smoke) {
+  Compare(Path dataDir, Path outDir, Path docs, double seconds, int reps, boolean smoke,
+      String only) {
+    this.only = only;
     this.dataDir = dataDir;
     this.outDir = outDir;
     this.docs = docs;
@@ -97,6 +102,7 @@ public final class Compare {
     double seconds = 1.0;
     int reps = 3;
     boolean smoke = false;
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--dir": dir = Path.of(args[++i]); break;
@@ -105,9 +111,16 @@ public final class Compare {
         case "--seconds": seconds = Double.parseDouble(args[++i]); break;
         case "--reps": reps = Integer.parseInt(args[++i]); break;
         case "--smoke": smoke = true; break;
+        case "--only":
+          only = args[++i];
+          if (!List.of("append", "latency", "replay").contains(only)) {
+            throw new IllegalArgumentException("--only " + only
+                + ": expected append, latency or replay");
+          }
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i] + "; options: --dir DIR"
-              + " --out DIR --docs FILE|none --seconds S --reps N --smoke");
+              + " --out DIR --docs FILE|none --seconds S --reps N --smoke --only append|latency|replay");
       }
     }
     if (smoke) {
@@ -115,7 +128,10 @@ public final class Compare {
       reps = 1;
       docs = null;
     }
-    new Compare(dir, out, docs, seconds, reps, smoke).run();
+    if (only != null) {
+      docs = null; // a partial table never replaces the published one
+    }
+    new Compare(dir, out, docs, seconds, reps, smoke, only).run();
   }
 
   void run() throws Exception {
@@ -131,12 +147,19 @@ public final class Compare {
       int[][] appendWorkloads = smoke
           ? new int[][] {{1024, 1}, {1024, 8}, {100, 8}}
           : new int[][] {{1024, 1}, {1024, 8}, {1024, 64}, {100, 1}, {100, 8}};
-      for (int[] w : appendWorkloads) {
-        appendWorkload(w[0], w[1]);
+      if (only == null || only.equals("append")) {
+        for (int[] w : appendWorkloads) {
+          appendWorkload(w[0], w[1]);
+        }
       }
-      latencyWorkload(1024);
-      replayWorkload(1024, smoke ? 2_000 : 131_072);
-      replayWorkload(64 << 10, smoke ? 40 : 2_048);
+      if (only == null || only.equals("latency")) {
+        latencyWorkload(1024);
+      }
+      if (only == null || only.equals("replay")) {
+        // 512 MiB each: long enough to time a page-cache read (about 30 ms raw) steadily.
+        replayWorkload(1024, smoke ? 2_000 : 524_288);
+        replayWorkload(64 << 10, smoke ? 40 : 8_192);
+      }
     } finally {
       rawPreallocated.close();
       Workloads.deleteTree(dataDir);
@@ -356,6 +379,7 @@ public final class Compare {
     String workload = "replay " + sizeName(size);
     Row raw = new Row(workload, RAW_READ);
     Row zw = new Row(workload, ZW_REPLAY);
+    Row zv = new Row(workload, ZW_VISIT);
     Row spark = new Row(workload, SPARK_REPLAY);
     Path zwDir = freshDir();
     Workloads.fillZeroWal(zwDir, count, size);
@@ -370,6 +394,7 @@ public final class Compare {
     try (WriteAheadLog log = zeroWal(ZW_SYNC).open(zwDir);
         Peers.WriteAheadLogAdapter sparkLog = Peers.spark(sparkDir, false)) {
       Peers.replay(log); // first touch: page cache and JIT alike for every system below
+      Peers.replayViews(log);
       sparkLog.readAll();
       for (int rep = 0; rep < reps; rep++) {
         long t = System.nanoTime();
@@ -382,6 +407,11 @@ public final class Compare {
         check(r[0] == count, "ZeroWAL replayed " + r[0] + " of " + count);
 
         t = System.nanoTime();
+        long[] v = Peers.replayViews(log);
+        zv.runs.add(new Measurement(v[0], v[1], System.nanoTime() - t, -1, null, 0));
+        check(v[0] == count, "ZeroWAL visited " + v[0] + " of " + count);
+
+        t = System.nanoTime();
         long[] s = sparkLog.readAll();
         spark.runs.add(new Measurement(s[0], s[1], System.nanoTime() - t, -1, null, 0));
         check(s[0] == count, "Spark replayed " + s[0] + " of " + count);
@@ -390,7 +420,7 @@ public final class Compare {
     Workloads.deleteTree(zwDir);
     Workloads.deleteTree(sparkDir);
     raw.note = "reads the ZeroWAL segment files, 1 MiB at a time";
-    rows.addAll(Arrays.asList(raw, zw, spark));
+    rows.addAll(Arrays.asList(raw, zw, zv, spark));
   }
 
   private static void check(boolean ok, String message) {
@@ -420,5 +450,6 @@ public final class Compare {
   }
 
   static final String[] NAMES = {RAW_GROWING, RAW_PREALLOC, ZW_SYNC, ZW_SYNC_PRE, ZW_FLUSH,
-      ZW_FLUSH_PRE, ZW_MEMORY, SPARK, SPARK_BATCHED, TAPE, RAW_READ, ZW_REPLAY, SPARK_REPLAY};
+      ZW_FLUSH_PRE, ZW_MEMORY, SPARK, SPARK_BATCHED, TAPE, RAW_READ, ZW_REPLAY, ZW_VISIT,
+      SPARK_REPLAY};
 }

@@ -180,4 +180,16 @@ final class Peers {
     }
     return new long[] {n, bytes};
   }
+
+  /** {@link #replay} through {@link LogReader#visit}: the payload is a view, never copied. */
+  static long[] replayViews(WriteAheadLog log) {
+    long[] totals = new long[2];
+    try (LogReader r = log.readFrom(log.firstSequence())) {
+      r.visit((sequence, payload) -> {
+        totals[0]++;
+        totals[1] += payload.remaining();
+      });
+    }
+    return totals;
+  }
 }
