@@ -58,6 +58,7 @@ class BenchmarkSmokeTest {
             "io.zerowal.bench.jmh.LatencyBenchmark.zeroWalSync",
             "io.zerowal.bench.jmh.LatencyBenchmark.rawWriteForce",
             "io.zerowal.bench.jmh.ReadBenchmark.replay",
+            "io.zerowal.bench.jmh.ReadBenchmark.replayVisit",
             "io.zerowal.bench.jmh.ReadBenchmark.randomRead",
             "io.zerowal.bench.jmh.RecoveryBenchmark.open",
             "io.zerowal.bench.jmh.RecoveryBenchmark.verify",

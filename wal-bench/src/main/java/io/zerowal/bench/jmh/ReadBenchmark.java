@@ -91,6 +91,18 @@ public class ReadBenchmark {
     }
   }
 
+  /** {@link #replay} through {@link LogReader#visit}: payloads are views, never copied. */
+  @Benchmark
+  public void replayVisit(Replayed counters, Blackhole bh) {
+    try (LogReader r = log.readFrom(log.firstSequence())) {
+      r.visit((sequence, payload) -> {
+        counters.records++;
+        counters.bytes += payload.remaining();
+        bh.consume(payload);
+      });
+    }
+  }
+
   @Benchmark
   public ByteBuffer randomRead() {
     return log.read(handles[ThreadLocalRandom.current().nextInt(handles.length)]);
