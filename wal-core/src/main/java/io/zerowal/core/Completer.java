@@ -50,13 +50,22 @@ final class Completer implements Runnable {
   }
 
   /**
-   * Completes a durable group: on this thread, or, for a small group when nothing handed over is
-   * still completing, right here on the writer thread. A lone appender's group of one then costs no
-   * thread hand-off (measured: +30 us at p50), and sequence order holds because every earlier
-   * group is already complete. Writer thread only; waits if 1,024 groups are still completing.
+   * Completes a durable group: on this thread, or right here on the writer thread when nothing
+   * handed over is still completing (so sequence order holds) and the group is either small or
+   * made of small records.
+   *
+   * <p>Completing on this thread pays off by overlapping the completions with the writer's next
+   * write and sync, whose time grows with the group's bytes; the hand-off itself (a thread
+   * wake-up per group) costs the same whatever the bytes. Measured with 8 pipelined producers on
+   * 2 cores (records/s, completer vs inline): 100 B FLUSH 4.56M vs 5.42M, 100 B SYNC 2.61M vs
+   * 3.35M, 256 B FLUSH 3.02M vs 3.28M, 256 B SYNC 2.04M vs 2.20M, 512 B SYNC 1.37M vs 1.35M,
+   * 1 KiB FLUSH 1.08M vs 0.99M, 1 KiB SYNC 0.95M vs 0.81M. A lone appender's group of one costs no
+   * hand-off either (measured: +30 us at p50). Writer thread only; waits if 1,024 groups are
+   * still completing.
    */
   void submit(PendingAppend first, int count, long bytes) {
-    if (count <= INLINE_GROUP && inFlight.get() == 0) {
+    if ((count <= INLINE_GROUP || bytes < (long) count * INLINE_AVERAGE_FRAME)
+        && inFlight.get() == 0) {
       complete(first, count);
       writer.release(bytes);
       return;
@@ -67,6 +76,12 @@ final class Completer implements Runnable {
 
   /** Groups up to this size are completed inline when the completer is idle. */
   static final int INLINE_GROUP = 4;
+
+  /**
+   * Groups whose frames average fewer bytes than this are completed inline when the completer is
+   * idle: their write and sync are too short for the overlap to pay for the hand-off.
+   */
+  static final int INLINE_AVERAGE_FRAME = 512;
 
   /** Completes what was handed over, then stops; returns once it has. Writer thread only. */
   void finish() {
