@@ -54,6 +54,11 @@ final class GroupCommitWriter implements Runnable {
   private final AppendQueue queue = new AppendQueue();
   private final SegmentPreallocator preallocator;
   private final Completer completer;
+  /** Syncs the open segment ahead of its seal; FLUSH and NONE only (SYNC syncs every group). */
+  private final BackgroundSyncer syncer;
+  private final long backgroundSyncInterval;
+  /** Bytes written to the open segment since its last background sync request. */
+  private long unsyncedBytes;
   private final Thread thread;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final Object roomMonitor = new Object();
@@ -117,6 +122,9 @@ final class GroupCommitWriter implements Runnable {
     this.thread = new Thread(this, "zerowal-writer[" + storage.describe() + "]");
     this.thread.setDaemon(true);
     this.completer = new Completer(this, "zerowal-completer[" + storage.describe() + "]");
+    this.syncer = config.durability == Durability.SYNC ? null
+        : new BackgroundSyncer("zerowal-syncer[" + storage.describe() + "]");
+    this.backgroundSyncInterval = BackgroundSyncer.interval(config.segmentSize);
   }
 
   void start() {
@@ -261,6 +269,9 @@ final class GroupCommitWriter implements Runnable {
       completer.finish(); // every durable group's futures complete before the log reports closed
       state = TERMINATED;
       failQueued();
+      if (syncer != null) {
+        syncer.stop(); // before the segment is closed under a sync in progress
+      }
       if (failure != null) {
         closeQuietly();
       }
@@ -303,6 +314,7 @@ final class GroupCommitWriter implements Runnable {
     long groupBytes = 0;
     PendingAppend last = null;
     try {
+      checkBackgroundSync();
       rollIfOld();
       PendingAppend p = first;
       while (p != null && groupBytes < MAX_GROUP_BYTES) {
@@ -419,6 +431,13 @@ final class GroupCommitWriter implements Runnable {
     if (srcCount > 0) {
       out.write(srcs, 0, srcCount);
       writes++;
+      if (syncer != null) {
+        unsyncedBytes += unwritten;
+        if (unsyncedBytes >= backgroundSyncInterval) {
+          unsyncedBytes = 0;
+          syncer.request(out);
+        }
+      }
       for (int i = 0; i < srcCount; i++) {
         srcs[i] = null;
       }
@@ -453,6 +472,11 @@ final class GroupCommitWriter implements Runnable {
   }
 
   private void seal() throws IOException {
+    if (syncer != null) {
+      syncer.quiesce(out);
+      checkBackgroundSync();
+      unsyncedBytes = 0;
+    }
     long dataEnd = out.position();
     out.write(RecordFrame.encodeFooter(nextSequence - 1, segmentRecords,
         framesCrc.value()));
@@ -507,6 +531,15 @@ final class GroupCommitWriter implements Runnable {
     }
   }
 
+  /** A failed background sync fails the log: the bytes it was writing may be gone from the cache. */
+  private void checkBackgroundSync() throws IOException {
+    Throwable t = syncer == null ? null : syncer.failure();
+    if (t != null) {
+      throw new IOException("background sync of segment " + SegmentName.of(segmentBase)
+          + " failed", t);
+    }
+  }
+
   private void closeQuietly() {
     if (out != null) {
       try {
@@ -536,8 +569,9 @@ final class GroupCommitWriter implements Runnable {
     return writes;
   }
 
+  /** Syncs on the writer thread (per group, per seal) and in the background. */
   long syncs() {
-    return syncs;
+    return syncs + (syncer == null ? 0 : syncer.syncs());
   }
 
   long rolls() {
