@@ -80,6 +80,13 @@ final class GroupCommitWriter implements Runnable {
   private final ByteBuffer staging =
       ByteBuffer.allocateDirect(STAGING_SIZE).order(ByteOrder.LITTLE_ENDIAN);
   private int stagingSliceStart;
+  /**
+   * Views of staging handed to the gathering write, kept for the next writes: a fresh duplicate
+   * per write was 64 of the ~110 bytes a lone appender's group allocated besides its future and
+   * handle.
+   */
+  private ByteBuffer[] stagingViews = new ByteBuffer[4];
+  private int stagingViewsUsed;
   private ByteBuffer[] srcs = new ByteBuffer[16];
   private int srcCount;
   /** Bytes framed into staging/srcs but not yet written. */
@@ -409,8 +416,16 @@ final class GroupCommitWriter implements Runnable {
   private void cutStagingSlice() {
     int end = staging.position();
     if (end > stagingSliceStart) {
-      ByteBuffer slice = staging.duplicate();
-      slice.position(stagingSliceStart).limit(end);
+      if (stagingViewsUsed == stagingViews.length) {
+        stagingViews = java.util.Arrays.copyOf(stagingViews, stagingViewsUsed * 2);
+      }
+      ByteBuffer slice = stagingViews[stagingViewsUsed];
+      if (slice == null) {
+        slice = staging.duplicate();
+        stagingViews[stagingViewsUsed] = slice;
+      }
+      stagingViewsUsed++;
+      slice.limit(end).position(stagingSliceStart);
       addSource(slice);
       stagingSliceStart = end;
     }
@@ -445,6 +460,7 @@ final class GroupCommitWriter implements Runnable {
     }
     staging.clear();
     stagingSliceStart = 0;
+    stagingViewsUsed = 0;
     unwritten = 0;
   }
 
