@@ -5,7 +5,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * An append-only writer of one file. Used by one thread at a time (the log's writer thread).
+ * An append-only writer of one file. Used by one thread at a time (the log's writer thread), with
+ * one exception: {@link #sync()} may be called from another thread (the background syncer of a
+ * {@code FLUSH} or {@code NONE} log) while the writer thread writes, and must then make durable at
+ * least the bytes whose write returned before it started, without disturbing the writes.
+ * {@code FileChannel.force} and HDFS {@code hsync} allow this; an implementation that does not must
+ * synchronize the two.
  */
 public interface SegmentOutput extends Closeable {
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +70,38 @@ public abstract class StorageContractTest {
 
     assertThat(readAll("a")).isEqualTo(bytes("one two three"));
     assertThat(buffers).extracting(ByteBuffer::remaining).containsExactly(4, 0, 0, 0, 0);
+  }
+
+  @Test
+  void syncFromAnotherThreadWhileWritingLosesAndReordersNothing() throws Exception {
+    SegmentOutput out = created("a", 0);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicReference<Throwable> syncFailure = new AtomicReference<>();
+    Thread syncer = new Thread(() -> {
+      try {
+        while (writing.get()) {
+          out.sync(); // what the log's background syncer does to a FLUSH log's open segment
+        }
+      } catch (Throwable t) {
+        syncFailure.set(t);
+      }
+    });
+    syncer.start();
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    try {
+      for (int i = 0; i < 2_000; i++) {
+        byte[] chunk = ("record " + i + ";").getBytes(UTF_8);
+        out.write(new ByteBuffer[] {ByteBuffer.wrap(chunk)}, 0, 1);
+        expected.write(chunk);
+      }
+    } finally {
+      writing.set(false);
+      syncer.join(10_000);
+    }
+    assertThat(syncFailure.get()).isNull();
+    out.sync();
+    assertThat(out.position()).isEqualTo(expected.size());
+    assertThat(readAll("a")).isEqualTo(expected.toByteArray());
   }
 
   @Test
