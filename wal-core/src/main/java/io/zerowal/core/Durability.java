@@ -9,8 +9,9 @@ public enum Durability {
   SYNC,
   /**
    * After the group is handed to the operating system (a {@code write}; {@code hflush} on HDFS).
-   * Survives a process crash ({@code kill -9}); a power loss or kernel panic may lose the last
-   * groups.
+   * Survives a process crash ({@code kill -9}); a power loss or kernel panic may lose the groups
+   * of the open segment (sealed segments were synced). The open segment is also synced in the
+   * background every 4 MiB, so that sealing it costs little; that promises nothing per record.
    */
   FLUSH,
   /**

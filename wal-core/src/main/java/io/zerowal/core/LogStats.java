@@ -53,7 +53,10 @@ public final class LogStats {
     return writes;
   }
 
-  /** Syncs ({@code fdatasync}/{@code hsync}), including those that seal rolled segments. */
+  /**
+   * Syncs ({@code fdatasync}/{@code hsync}), including those that seal rolled segments and, for
+   * {@link Durability#FLUSH} and {@link Durability#NONE}, the background syncs of the open segment.
+   */
   public long syncs() {
     return syncs;
   }
