@@ -89,8 +89,12 @@ final class BackgroundSyncer implements Runnable {
     return syncs;
   }
 
-  /** Stops the thread after the sync in progress, if any. Writer thread only. */
+  /**
+   * Stops the thread after the sync in progress, if any, waiting for that sync even if
+   * interrupted: the caller closes the file next. Writer thread only.
+   */
   void stop() {
+    boolean interrupted = false;
     synchronized (lock) {
       stopped = true;
       requested = null;
@@ -99,10 +103,12 @@ final class BackgroundSyncer implements Runnable {
         try {
           lock.wait();
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+          interrupted = true;
         }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -11,7 +11,8 @@ public enum Durability {
    * After the group is handed to the operating system (a {@code write}; {@code hflush} on HDFS).
    * Survives a process crash ({@code kill -9}); a power loss or kernel panic may lose the groups
    * of the open segment (sealed segments were synced). The open segment is also synced in the
-   * background every 4 MiB, so that sealing it costs little; that promises nothing per record.
+   * background every 4 MiB (a quarter segment, for segments under 16 MiB), so that sealing it costs
+   * little; that promises nothing per record.
    */
   FLUSH,
   /**

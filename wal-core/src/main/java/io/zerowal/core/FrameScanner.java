@@ -42,9 +42,9 @@ final class FrameScanner {
   private ByteBuffer buf;
   /** File offset of buf[0]; buf holds bytes [bufStart, bufStart + buf.limit()). */
   private long bufStart;
-  /** The read-only view {@link #payloadView()} hands out, and the buffer it is a view of. */
-  private ByteBuffer view;
-  private ByteBuffer viewOf;
+  /** A read-only view of {@code buf} that {@link #payloadView()} slices, and the buffer it views. */
+  private ByteBuffer readOnly;
+  private ByteBuffer readOnlyOf;
   private long position;
 
   private long offset;
@@ -160,18 +160,18 @@ final class FrameScanner {
   }
 
   /**
-   * A read-only view of the current frame's payload, valid until the next call. One view object
-   * per buffer, re-pointed for every frame: no allocation per record.
+   * A read-only buffer of exactly the current frame's payload (position 0, capacity its length),
+   * sharing this scanner's bytes: valid until the next call. A slice, not a re-pointed view of the
+   * whole read buffer, so that absolute gets, {@code rewind()} or {@code clear()} cannot reach
+   * frame headers or bytes whose CRC was not checked; it costs one small object per record.
    */
   ByteBuffer payloadView() {
-    if (view == null || viewOf != buf) {
-      viewOf = buf;
-      view = buf.asReadOnlyBuffer();
+    if (readOnly == null || readOnlyOf != buf) {
+      readOnlyOf = buf;
+      readOnly = buf.asReadOnlyBuffer();
     }
-    int start = (int) (offset - bufStart) + RecordFrame.HEADER_SIZE;
-    view.clear();
-    view.limit(start + length).position(start);
-    return view;
+    readOnly.clear(); // slice(index, length) checks against the limit, fixed when it was made
+    return readOnly.slice((int) (offset - bufStart) + RecordFrame.HEADER_SIZE, length);
   }
 
   /** A copy of the current frame's payload. */

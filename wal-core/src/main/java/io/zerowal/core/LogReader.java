@@ -96,8 +96,9 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
 
   /**
    * Replays the records without copying them: calls {@code visitor} once per record, in sequence
-   * order, with a read-only view of the CRC-checked payload straight in this reader's read buffer.
-   * The view is valid only during the call (the next record overwrites it): copy what you keep.
+   * order, with a read-only buffer of exactly the CRC-checked payload (position 0, limit and
+   * capacity its length) that shares this reader's read buffer. It is valid only during the call
+   * (later reads overwrite its bytes): copy what you keep.
    * Use it for large records, where the copy {@link #iterator()} makes of each payload costs as
    * much as reading it; the checks, the end and the {@link RecoveryPolicy} are the same. A visitor
    * that throws stops the replay and the exception propagates; the reader stays usable for
@@ -136,7 +137,8 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
      * One record.
      *
      * @param sequence the record's sequence
-     * @param payload a read-only view of its CRC-checked payload, valid only during this call
+     * @param payload a read-only buffer of exactly its CRC-checked payload (position 0), valid only
+     *     during this call
      */
     void visit(long sequence, java.nio.ByteBuffer payload);
   }

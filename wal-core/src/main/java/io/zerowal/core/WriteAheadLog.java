@@ -40,9 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Every method is thread-safe. Future completions (and the dependent actions you attach without
- * an {@code ...Async} executor) run on one of the log's two threads, in sequence order: the
- * completion thread, while the writer already writes the next group, or the writer itself for a
- * small group when nothing else is completing. Keep them short, or appenders wait for them.
+ * an {@code ...Async} executor) run on one of the log's own threads, in sequence order: the
+ * completion thread, while the writer already writes the next group, or the writer itself when
+ * nothing else is completing and the group is small or made of small records (averaging under
+ * 512 bytes a frame), where a hand-off costs more than it overlaps. Keep them short: a slow
+ * callback holds up appenders, and on the writer thread the disk too.
  *
  * <h2>Failure</h2>
  * A failed write or sync poisons the log ({@link LogFailedException} for everything pending and

@@ -400,6 +400,22 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void visitAcrossSegmentsFilledToDifferentEnds() throws Exception {
+    WriteAheadLog log = openSmallSegments();
+    List<byte[]> data = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      data.add(payload(i, 1 + (i * 137) % 900)); // segments end at varied offsets
+    }
+    appendAll(log, data);
+
+    Map<Long, byte[]> visited = visitAll(log, 0);
+
+    assertThat(visited).hasSize(200);
+    visited.forEach((seq, bytes) -> assertThat(bytes).as("record %d", seq)
+        .isEqualTo(data.get(seq.intValue())));
+  }
+
+  @Test
   void visitHandsOutRecordsLargerThanTheReadBuffer() throws Exception {
     WriteAheadLog log = openMemory();
     // 64 KiB is the smallest read buffer and 1 MiB the largest: records of both sizes and beyond
@@ -412,6 +428,34 @@ class WriteAheadLogTest {
 
     assertThat(visited).hasSize(5);
     visited.forEach((seq, bytes) -> assertThat(bytes).isEqualTo(data.get(seq.intValue())));
+  }
+
+  @Test
+  void theVisitedPayloadIsExactlyThePayloadWhateverTheVisitorDoesWithIt() throws Exception {
+    WriteAheadLog log = openMemory();
+    List<byte[]> data = List.of(payload(0, 4), payload(1, 300), payload(2, 1));
+    appendAll(log, data);
+    List<Long> seen = new ArrayList<>();
+
+    try (LogReader r = log.readFrom(0)) {
+      r.visit((sequence, p) -> {
+        byte[] expected = data.get((int) sequence);
+        assertThat(p.position()).isZero();
+        assertThat(p.limit()).isEqualTo(expected.length);
+        assertThat(p.capacity()).as("no bytes beyond the payload are reachable")
+            .isEqualTo(expected.length);
+        assertThat(p.get(0)).as("absolute index 0 is the payload's first byte")
+            .isEqualTo(expected[0]);
+        p.position(p.limit()).clear(); // a visitor may move position and limit around
+        byte[] all = new byte[p.remaining()];
+        p.get(all);
+        assertThat(all).isEqualTo(expected);
+        assertThatThrownBy(() -> p.put(0, (byte) 1)).isInstanceOf(
+            java.nio.ReadOnlyBufferException.class);
+        seen.add(sequence);
+      });
+    }
+    assertThat(seen).containsExactly(0L, 1L, 2L);
   }
 
   @Test

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 
 /**
  * Writes one local file at a tracked position. The channel's own position is kept equal to it, so
- * a gathering write lands where {@link #position()} says. Used by one thread at a time.
+ * a gathering write lands where {@link #position()} says. Used by one thread at a time, except
+ * {@link #sync()}, which may run on another thread during a write ({@code FileChannel.force} needs
+ * no lock against writes).
  */
 final class LocalSegmentOutput implements SegmentOutput {
   private final FileChannel channel;
