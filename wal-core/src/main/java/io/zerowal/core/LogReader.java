@@ -65,14 +65,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
   /** The records, in sequence order. Can be called once. */
   @Override
   public Iterator<LogRecord> iterator() {
-    if (closed) {
-      throw new IllegalStateException("this LogReader is closed; call readFrom again");
-    }
-    if (iterated) {
-      throw new IllegalStateException("a LogReader can be read once (iterator() or visit());"
-          + " call readFrom again");
-    }
-    iterated = true;
+    startReading();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -114,14 +107,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
       throw new IllegalArgumentException("visitor is null; pass a RecordVisitor, e.g."
           + " (sequence, payload) -> ...");
     }
-    if (closed) {
-      throw new IllegalStateException("this LogReader is closed; call readFrom again");
-    }
-    if (iterated) {
-      throw new IllegalStateException("a LogReader can be read once (iterator() or visit());"
-          + " call readFrom again");
-    }
-    iterated = true;
+    startReading();
     long n = 0;
     while (!done && step()) {
       visitor.visit(scanner.sequence(), scanner.payloadView());
@@ -141,6 +127,18 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
      *     during this call
      */
     void visit(long sequence, java.nio.ByteBuffer payload);
+  }
+
+  /** The one start of a read, by {@link #iterator()} or {@link #visit}. */
+  private void startReading() {
+    if (closed) {
+      throw new IllegalStateException("this LogReader is closed; call readFrom again");
+    }
+    if (iterated) {
+      throw new IllegalStateException("a LogReader can be read once (iterator() or visit());"
+          + " call readFrom again");
+    }
+    iterated = true;
   }
 
   /** Records skipped because their frames were damaged (SKIP_CORRUPT only). */
