@@ -61,21 +61,13 @@ final class BackgroundSyncer implements Runnable {
    * it in progress to end. Writer thread only.
    */
   void quiesce(SegmentOutput out) {
-    boolean interrupted = false;
     synchronized (lock) {
       if (requested == out) {
         requested = null;
       }
-      while (busy == out && out != null) {
-        try {
-          lock.wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+      if (out != null) {
+        awaitIdle(out);
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -94,22 +86,21 @@ final class BackgroundSyncer implements Runnable {
    * interrupted: the caller closes the file next. Writer thread only.
    */
   void stop() {
-    boolean interrupted = false;
     synchronized (lock) {
       stopped = true;
       requested = null;
       lock.notifyAll();
-      while (busy != null) {
-        try {
-          lock.wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+      awaitIdle(null);
+    }
+  }
+
+  /** With lock held: waits until no sync of {@code out} (of any output if null) is running. */
+  private void awaitIdle(SegmentOutput out) {
+    Uninterruptibly.run(() -> {
+      while (busy != null && (out == null || busy == out)) {
+        lock.wait();
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 
   @Override

@@ -89,32 +89,11 @@ final class Completer implements Runnable {
       return;
     }
     put(END);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.run(thread::join);
   }
 
   private void put(Object item) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        groups.put(item);
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.run(() -> groups.put(item));
   }
 
   @Override

@@ -237,17 +237,7 @@ final class GroupCommitWriter implements Runnable {
   }
 
   void awaitExit() {
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.run(thread::join);
   }
 
   // ---------------------------------------------------------------- writer thread

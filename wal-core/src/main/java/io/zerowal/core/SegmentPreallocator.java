@@ -83,15 +83,8 @@ final class SegmentPreallocator {
     if (f == null) {
       return null;
     }
-    boolean interrupted = false;
     try {
-      while (true) {
-        try {
-          return f.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
+      return Uninterruptibly.get(f::get);
     } catch (ExecutionException e) {
       log.warn("preparing a spare segment for {} failed ({}); creating it on the writer thread",
           storage.describe(), e.getCause().toString());
@@ -103,10 +96,6 @@ final class SegmentPreallocator {
         log.debug("removing a failed spare", cleanup);
       }
       return null;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }

@@ -400,18 +400,7 @@ public final class WriteAheadLog implements Closeable {
   }
 
   private void awaitReleased() {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        released.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.run(released::await);
   }
 
   void checkOpen() {
