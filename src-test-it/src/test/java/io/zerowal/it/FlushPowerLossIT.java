@@ -6,7 +6,6 @@ import io.zerowal.core.LogRecord;
 import io.zerowal.core.RecordHandle;
 import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.MemoryStorage;
-import io.zerowal.core.storage.Storage;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,8 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class FlushPowerLossIT {
   static final int WRITERS = 4;
-  static final int SEGMENT_SIZE = 4096;
-  static final int MAX_BODY = 300;
+  static final int MAX_BODY = PowerLossIT.MAX_BODY;
 
   static ExecutorService pool;
 
@@ -87,7 +85,7 @@ class FlushPowerLossIT {
 
     WriteAheadLog log;
     try {
-      log = open(storage, durability, preallocate);
+      log = PowerLossIT.open(storage, preallocate, durability);
     } catch (RuntimeException e) {
       if (storage.survivor() == null) {
         throw e;
@@ -124,7 +122,8 @@ class FlushPowerLossIT {
       sealedBound = Math.max(sealedBound, h.segment());
     }
     String where = durability + (preallocate ? " preallocated" : "");
-    try (WriteAheadLog log = open(survivor, durability, preallocate)) { // STRICT: must open
+    // STRICT (PowerLossIT's log, 4 KiB segments): it must open.
+    try (WriteAheadLog log = PowerLossIT.open(survivor, preallocate, durability)) {
       Map<Long, Long> seen = new HashMap<>();
       long records = 0;
       long expected = log.firstSequence();
@@ -181,10 +180,5 @@ class FlushPowerLossIT {
       log.append(Payloads.expected(Payloads.key(1, 0, 0), seed, MAX_BODY)).get(10, TimeUnit.SECONDS);
     }
     summary.run(seed, ledger.ackedCount(), null);
-  }
-
-  static WriteAheadLog open(Storage storage, Durability durability, boolean preallocate) {
-    return WriteAheadLog.builder(storage).durability(durability).segmentSize(SEGMENT_SIZE)
-        .maxRecordSize(1024).preallocate(preallocate).open();
   }
 }
