@@ -53,7 +53,10 @@ class FullDiskIT {
         MemoryStorage mem = new MemoryStorage();
         boolean preallocate = rnd.nextBoolean();
         WriteAheadLog log = PowerLossIT.open(mem, preallocate);
-        Appenders appenders = new Appenders().start(pool, log, ledger, 0, 4, 500, 1 + rnd.nextInt(8));
+        // More than the appenders can write before the capacity cut below, however fast the log:
+        // with 500 each they could all be done within the pause, and the disk never filled.
+        Appenders appenders = new Appenders().start(pool, log, ledger, 0, 4, 50_000,
+            1 + rnd.nextInt(8));
         LockSupport.parkNanos(rnd.nextInt(2_000_000));
         mem.setCapacity(mem.usedBytes() + rnd.nextInt(8192));
         String hang = appenders.awaitAll();
