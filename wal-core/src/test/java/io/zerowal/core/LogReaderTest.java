@@ -1,6 +1,7 @@
 package io.zerowal.core;
 
 import static io.zerowal.core.TestLogs.appendAll;
+import static io.zerowal.core.TestLogs.bytes;
 import static io.zerowal.core.TestLogs.payload;
 import static io.zerowal.core.TestLogs.payloads;
 import static io.zerowal.core.TestLogs.readAll;
@@ -8,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,6 +55,101 @@ class LogReaderTest {
     assertThat(readAll(log, first).get(0).sequence()).isEqualTo(first);
   }
 
+  @Test
+  void aReaderStartsAtAnySequenceMidSegmentOrAtASegmentsFirstRecord() throws Exception {
+    WriteAheadLog log = logs.openSmallSegments();
+    List<RecordHandle> handles = appendAll(log, payloads(100, 100));
+    RecordHandle firstOfThirdSegment = handles.stream()
+        .filter(h -> h.segment() > handles.get(0).segment() && h.sequence() == h.segment())
+        .skip(1).findFirst().orElseThrow();
+    long midSegment = firstOfThirdSegment.sequence() + 1;
+
+    for (long from : new long[] {firstOfThirdSegment.sequence(), midSegment}) {
+      List<LogRecord> records = readAll(log, from);
+
+      assertThat(records).as("from %d", from).extracting(LogRecord::sequence)
+          .containsExactlyElementsOf(LogFixture.range(from, 100));
+      assertThat(records.get(0).handle()).as("from %d", from).isEqualTo(handles.get((int) from));
+    }
+  }
+
+  // ---------------------------------------------------------------- iterator
+
+  @Test
+  void iterationHandsOutEveryRecordWithTheHandleItWasAppendedUnder() throws Exception {
+    WriteAheadLog log = logs.openSmallSegments();
+    List<byte[]> data = payloads(120, 150);
+    List<RecordHandle> handles = appendAll(log, data);
+    assertThat(log.stats().segments()).isGreaterThan(3);
+
+    List<LogRecord> records = readAll(log, 0);
+
+    assertThat(records).extracting(LogRecord::handle).containsExactlyElementsOf(handles);
+    for (LogRecord r : records) {
+      assertThat(r.sequence()).isEqualTo(r.handle().sequence());
+      assertThat(r.payloadBytes()).as("record %d", r.sequence())
+          .isEqualTo(data.get((int) r.sequence()));
+      assertThat(bytes(r.payload())).as("record %d", r.sequence())
+          .isEqualTo(data.get((int) r.sequence()));
+    }
+  }
+
+  @Test
+  void hasNextDoesNotMoveTheIteratorOn() throws Exception {
+    WriteAheadLog log = logs.openMemory();
+    appendAll(log, payloads(3, 10));
+
+    try (LogReader r = log.readFrom(0)) {
+      Iterator<LogRecord> it = r.iterator();
+
+      assertThat(it.hasNext()).isTrue();
+      assertThat(it.hasNext()).isTrue();
+      assertThat(it.next().sequence()).isZero();
+      assertThat(it.next().sequence()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void nextPastTheLastRecordThrowsNoSuchElementNamingTheEndSequence() throws Exception {
+    WriteAheadLog log = logs.openMemory();
+    appendAll(log, payloads(2, 10));
+
+    try (LogReader r = log.readFrom(1)) {
+      Iterator<LogRecord> it = r.iterator();
+      assertThat(it.next().sequence()).isEqualTo(1);
+
+      assertThat(it.hasNext()).isFalse();
+      assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class)
+          .hasMessageContaining("2");
+    }
+  }
+
+  @Test
+  void endSequenceIsTheNextSequenceOfTheLogWhenTheReaderWasMade() throws Exception {
+    WriteAheadLog log = logs.openMemory();
+    appendAll(log, payloads(4, 10));
+
+    try (LogReader r = log.readFrom(1)) {
+      appendAll(log, payloads(2, 10));
+
+      assertThat(r.endSequence()).isEqualTo(4);
+      assertThat(r.visit((s, p) -> { })).isEqualTo(3);
+      assertThat(r.endSequence()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void noRecordIsSkippedOnAnUndamagedLog() throws Exception {
+    WriteAheadLog log = logs.openSmallSegments();
+    appendAll(log, payloads(100, 100));
+
+    try (LogReader r = log.readFrom(0)) {
+      assertThat(r.recordsSkipped()).isZero();
+      assertThat(r.visit((s, p) -> { })).isEqualTo(100);
+      assertThat(r.recordsSkipped()).isZero();
+    }
+  }
+
   // ---------------------------------------------------------------- visit: a read-only view
 
   @Test
@@ -80,6 +178,41 @@ class LogReaderTest {
       });
     }
     assertThat(seen).containsExactly(0L, 1L, 2L);
+  }
+
+  @Test
+  void visitFromTheMiddleVisitsEachRecordFromThereOnceInOrder() throws Exception {
+    WriteAheadLog log = logs.openSmallSegments();
+    List<byte[]> data = payloads(100, 100);
+    appendAll(log, data);
+    List<Long> seen = new ArrayList<>();
+
+    long visited;
+    try (LogReader r = log.readFrom(37)) {
+      visited = r.visit((sequence, p) -> {
+        byte[] copy = new byte[p.remaining()];
+        p.get(copy);
+        assertThat(copy).as("record %d", sequence).isEqualTo(data.get((int) sequence));
+        seen.add(sequence);
+      });
+    }
+
+    assertThat(visited).isEqualTo(63);
+    assertThat(seen).containsExactlyElementsOf(LogFixture.range(37, 100));
+  }
+
+  @Test
+  void aCopyTakenDuringTheCallOutlivesTheView() throws Exception {
+    WriteAheadLog log = logs.openMemory();
+    List<byte[]> data = payloads(20, 500);
+    appendAll(log, data);
+    List<byte[]> copies = new ArrayList<>();
+
+    try (LogReader r = log.readFrom(0)) {
+      r.visit((sequence, p) -> copies.add(bytes(p)));
+    }
+
+    assertThat(copies).containsExactlyElementsOf(data);
   }
 
   @Test
@@ -144,6 +277,22 @@ class LogReaderTest {
     }
   }
 
+  @Test
+  void afterAVisitorThrowsTheReaderCanOnlyBeClosed() throws Exception {
+    WriteAheadLog log = logs.openMemory();
+    appendAll(log, payloads(5, 10));
+    LogReader r = log.readFrom(0);
+    assertThatThrownBy(() -> r.visit((s, p) -> {
+      throw new IllegalStateException("visitor failed");
+    })).hasMessage("visitor failed");
+
+    assertThatThrownBy(() -> r.visit((s, p) -> { })).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("once");
+    assertThatThrownBy(r::iterator).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("once");
+    r.close();
+  }
+
   // ---------------------------------------------------------------- closing
 
   @Test
@@ -156,6 +305,26 @@ class LogReaderTest {
     assertThatThrownBy(() -> r.visit((s, p) -> { })).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     assertThatThrownBy(r::iterator).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void closeIsIdempotentBeforeDuringAndAfterReading() throws Exception {
+    WriteAheadLog log = logs.openSmallSegments();
+    appendAll(log, payloads(50, 100));
+    LogReader unread = log.readFrom(0);
+    LogReader halfRead = log.readFrom(0);
+    Iterator<LogRecord> it = halfRead.iterator();
+    it.next();
+    LogReader fullyRead = log.readFrom(0);
+    fullyRead.forEach(rec -> { });
+
+    for (LogReader r : List.of(unread, halfRead, fullyRead)) {
+      r.close();
+      r.close();
+    }
+
+    assertThatThrownBy(unread::iterator).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }
 }
