@@ -1,12 +1,11 @@
 package io.zerowal.core;
 
+import io.zerowal.core.storage.ForwardingSegmentOutput;
+import io.zerowal.core.storage.ForwardingStorage;
 import io.zerowal.core.storage.MemoryStorage;
-import io.zerowal.core.storage.SegmentInput;
 import io.zerowal.core.storage.SegmentOutput;
-import io.zerowal.core.storage.Storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,8 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * can hold the next sync until the test lets it fail, so that appends queue up behind a failing
  * group deterministically.
  */
-final class ObservedStorage implements Storage {
-  final MemoryStorage memory;
+final class ObservedStorage extends ForwardingStorage {
   final AtomicInteger writes = new AtomicInteger();
   final AtomicInteger flushes = new AtomicInteger();
   final AtomicInteger syncs = new AtomicInteger();
@@ -30,7 +28,7 @@ final class ObservedStorage implements Storage {
   private volatile CountDownLatch syncRelease;
 
   ObservedStorage(MemoryStorage memory) {
-    this.memory = memory;
+    super(memory);
   }
 
   /**
@@ -55,94 +53,38 @@ final class ObservedStorage implements Storage {
 
   @Override
   public String describe() {
-    return "observed " + memory.describe();
-  }
-
-  @Override
-  public void lockForWriting() throws IOException {
-    memory.lockForWriting();
-  }
-
-  @Override
-  public List<String> list() throws IOException {
-    return memory.list();
-  }
-
-  @Override
-  public boolean exists(String name) throws IOException {
-    return memory.exists(name);
-  }
-
-  @Override
-  public long size(String name) throws IOException {
-    return memory.size(name);
+    return "observed " + super.describe();
   }
 
   @Override
   public SegmentOutput create(String name, long preallocateBytes) throws IOException {
     afterFailureCheck();
     creates.incrementAndGet();
-    return new Output(memory.create(name, preallocateBytes));
+    return new Output(super.create(name, preallocateBytes));
   }
 
   @Override
   public SegmentOutput openForWrite(String name, long position) throws IOException {
-    return new Output(memory.openForWrite(name, position));
+    return new Output(super.openForWrite(name, position));
   }
 
-  @Override
-  public SegmentInput openForRead(String name) throws IOException {
-    return memory.openForRead(name);
-  }
-
-  @Override
-  public void truncate(String name, long size) throws IOException {
-    memory.truncate(name, size);
-  }
-
-  @Override
-  public void rename(String from, String to) throws IOException {
-    memory.rename(from, to);
-  }
-
-  @Override
-  public void delete(String name) throws IOException {
-    memory.delete(name);
-  }
-
-  @Override
-  public void syncDirectory() throws IOException {
-    memory.syncDirectory();
-  }
-
-  @Override
-  public void close() throws IOException {
-    memory.close();
-  }
-
-  private final class Output implements SegmentOutput {
-    private final SegmentOutput out;
+  private final class Output extends ForwardingSegmentOutput {
 
     Output(SegmentOutput out) {
-      this.out = out;
-    }
-
-    @Override
-    public long position() {
-      return out.position();
+      super(out);
     }
 
     @Override
     public void write(ByteBuffer[] srcs, int offset, int length) throws IOException {
       afterFailureCheck();
       writes.incrementAndGet();
-      out.write(srcs, offset, length);
+      super.write(srcs, offset, length);
     }
 
     @Override
     public void flush() throws IOException {
       flushes.incrementAndGet();
-      out.flush();
+      super.flush();
     }
 
     @Override
@@ -161,17 +103,7 @@ final class ObservedStorage implements Storage {
         syncFailed = true;
         throw new IOException("simulated sync failure held by the test");
       }
-      out.sync();
-    }
-
-    @Override
-    public void truncateToPosition() throws IOException {
-      out.truncateToPosition();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.close();
+      super.sync();
     }
   }
 }

@@ -1,14 +1,22 @@
 package io.zerowal.core;
 
+import io.zerowal.core.storage.MemoryStorage;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Small helpers shared by the log's tests: payloads, bounded waits, a writer stalled on demand. */
+/**
+ * Small helpers shared by the log's tests: payloads, appending and reading back, bounded waits, the
+ * logs a test opened, a writer stalled on demand.
+ */
 final class TestLogs {
   /** Every wait in these tests is bounded by this. */
   static final long WAIT_SECONDS = 30;
@@ -26,6 +34,37 @@ final class TestLogs {
       b[i] = (byte) x;
     }
     return b;
+  }
+
+  /** {@code count} payloads of {@code length} bytes: {@code payload(0, length)} and so on. */
+  static List<byte[]> payloads(int count, int length) {
+    List<byte[]> list = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      list.add(payload(i, length));
+    }
+    return list;
+  }
+
+  /** Appends every payload before awaiting any (so they share groups); the handles, in order. */
+  static List<RecordHandle> appendAll(WriteAheadLog log, List<byte[]> payloads) throws Exception {
+    List<CompletableFuture<RecordHandle>> futures = new ArrayList<>();
+    for (byte[] p : payloads) {
+      futures.add(log.append(p));
+    }
+    List<RecordHandle> handles = new ArrayList<>();
+    for (CompletableFuture<RecordHandle> f : futures) {
+      handles.add(await(f));
+    }
+    return handles;
+  }
+
+  /** Every record a reader from {@code from} iterates. */
+  static List<LogRecord> readAll(WriteAheadLog log, long from) {
+    List<LogRecord> records = new ArrayList<>();
+    try (LogReader r = log.readFrom(from)) {
+      r.forEach(records::add);
+    }
+    return records;
   }
 
   static byte[] bytes(ByteBuffer b) {
@@ -104,6 +143,37 @@ final class TestLogs {
     @Override
     public void close() {
       release();
+    }
+  }
+
+  /**
+   * The logs a test opens, closed after it whether it passed or not; by default on a fresh
+   * {@link MemoryStorage} per test. Register it as {@code @RegisterExtension final OpenLogs logs =
+   * new OpenLogs();}.
+   */
+  static final class OpenLogs implements AfterEachCallback {
+    final MemoryStorage memory = new MemoryStorage();
+    private final List<WriteAheadLog> opened = new ArrayList<>();
+
+    WriteAheadLog open(WriteAheadLog.Builder builder) {
+      WriteAheadLog log = builder.open();
+      opened.add(log);
+      return log;
+    }
+
+    /** On {@link #memory}: one 4 MiB segment holds every record of a test, up to 1 MiB each. */
+    WriteAheadLog openMemory() {
+      return open(WriteAheadLog.builder(memory).maxRecordSize(1 << 20).segmentSize(4 << 20));
+    }
+
+    /** On {@link #memory}: 4 KiB segments, records up to 1000 bytes: segments roll often. */
+    WriteAheadLog openSmallSegments() {
+      return open(WriteAheadLog.builder(memory).segmentSize(4096).maxRecordSize(1000));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+      opened.forEach(WriteAheadLog::close);
     }
   }
 }
