@@ -89,7 +89,7 @@ final class BlockGenerator {
       cut();
     } else if (count > 0) {
       context.release(reserved);
-      future.completeExceptionally(context.stoppedException());
+      context.threads().fail(future, context.stoppedException());
       block = null;
       future = null;
       count = 0;

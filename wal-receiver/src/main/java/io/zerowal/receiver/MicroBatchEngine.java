@@ -69,6 +69,7 @@ public final class MicroBatchEngine implements AutoCloseable {
   private final AtomicBoolean receiversStopped = new AtomicBoolean();
   private final AtomicLong batchesCompleted = new AtomicLong();
   private final AtomicLong recordsProcessed = new AtomicLong();
+  private final EngineThreads threads = new EngineThreads();
 
   private volatile State state = State.NEW;
   private volatile boolean drainRequested;
@@ -78,7 +79,6 @@ public final class MicroBatchEngine implements AutoCloseable {
   private BlockTracker tracker;
   private final Map<String, WriteAheadLog> dataLogs = new LinkedHashMap<>();
   private TreeMap<Long, List<BlockInfo>> toRerun;
-  private Thread batchThread;
   private Thread blockThread;
 
   private MicroBatchEngine(Builder b) {
@@ -113,15 +113,12 @@ public final class MicroBatchEngine implements AutoCloseable {
         throw e;
       }
       state = State.RUNNING;
-      batchThread = new Thread(this::runBatches, "zerowal-batches");
-      blockThread = new Thread(this::cutBlocks, "zerowal-blocks");
-      blockThread.setDaemon(true);
-      batchThread.start();
-      blockThread.start();
+      blockThread = threads.start("zerowal-blocks", true, this::cutBlocks);
+      threads.start("zerowal-batches", false, this::runBatches);
     }
     for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
       try {
-        e.getValue().onStart(contexts.get(e.getKey()));
+        threads.callback(() -> e.getValue().onStart(contexts.get(e.getKey())));
       } catch (RuntimeException ex) {
         fail(new EngineFailedException("receiver " + e.getKey() + " failed in onStart", ex));
         break;
@@ -156,7 +153,7 @@ public final class MicroBatchEngine implements AutoCloseable {
         state.unallocated().size());
     for (String id : receivers.keySet()) {
       contexts.put(id, new ReceiverContext(id, dataLogs.get(id), tracker, config.maxBlockBytes,
-          config.maxBufferedBytes, config.backPressure, config.maxRecordsPerSecond, this::fail));
+          config.maxBufferedBytes, config.backPressure, config.maxRecordsPerSecond, this::fail, threads));
     }
   }
 
@@ -169,16 +166,25 @@ public final class MicroBatchEngine implements AutoCloseable {
    * accepted store, processes everything stored in a last batch, and closes the logs. Waits for a
    * running batch to finish. Idempotent.
    *
-   * @throws EngineFailedException if the engine failed (before or during the stop)
+   * <p>Called on one of the engine's own threads (from the {@link BatchProcessor}, from
+   * {@code onBatchCompleted}, from a store's acknowledgement, from {@link Receiver#onStop}), it
+   * starts the stop and returns at once without throwing: the stop proceeds on a thread of its own,
+   * since waiting there would wait for the very thread that must return. {@link #awaitTermination}
+   * and {@link #failure()} tell when and how it ended, and a {@code stop()} from any other thread
+   * waits for it as usual.
+   *
+   * @throws EngineFailedException if the engine failed (before or during the stop), when called
+   *     from a thread that is not the engine's
    */
   public void stop() {
-    if (beginStop()) {
-      stopReceivers(true);
-      for (ReceiverContext c : contexts.values()) {
-        c.awaitStored();
+    if (threads.isCurrentOwn()) {
+      if (beginStop()) {
+        threads.start("zerowal-stop", false, this::drain);
       }
-      drainRequested = true;
-      wake();
+      return;
+    }
+    if (beginStop()) {
+      drain();
     }
     awaitTerminated();
     Throwable f = failure;
@@ -187,18 +193,39 @@ public final class MicroBatchEngine implements AutoCloseable {
     }
   }
 
+  private void drain() {
+    stopReceivers(true);
+    for (ReceiverContext c : contexts.values()) {
+      c.awaitStored();
+    }
+    drainRequested = true;
+    wake();
+  }
+
   /**
    * Stops without draining: stops the receivers, fails what their block generators hold (never
    * acknowledged), waits for a running batch to finish and closes the logs. Blocks stored but not
    * processed stay in the logs for the next start. Idempotent; does not throw for a failed engine.
+   * Called on one of the engine's own threads, it returns at once and the stop proceeds, as for
+   * {@link #stop()}.
    */
   public void stopNow() {
+    if (threads.isCurrentOwn()) {
+      if (beginStop()) {
+        threads.start("zerowal-stop", false, this::halt);
+      }
+      return;
+    }
     if (beginStop()) {
-      haltRequested = true;
-      stopReceivers(false);
-      wake();
+      halt();
     }
     awaitTerminated();
+  }
+
+  private void halt() {
+    haltRequested = true;
+    stopReceivers(false);
+    wake();
   }
 
   /** Same as {@link #stop()}. */
@@ -237,10 +264,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     while (true) {
       try {
         terminated.await();
-        Thread t = batchThread;
-        if (t != null && t != Thread.currentThread()) {
-          t.join(); // so that no engine thread outlives stop()
-        }
+        threads.joinAllButCurrent(); // so that no engine thread outlives stop()
         break;
       } catch (InterruptedException e) {
         interrupted = true;
@@ -282,7 +306,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     }
     for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
       try {
-        e.getValue().onStop();
+        threads.callback(() -> e.getValue().onStop());
       } catch (RuntimeException ex) {
         log.warn("receiver {} failed in onStop", e.getKey(), ex);
       }

@@ -41,6 +41,7 @@ public final class ReceiverContext {
   private final BackPressure backPressure;
   private final RateLimiter rateLimiter;
   private final Consumer<Throwable> onLogFailure;
+  private final EngineThreads threads;
   private final BlockGenerator generator;
 
   private final Object appendLock = new Object();
@@ -60,7 +61,7 @@ public final class ReceiverContext {
 
   ReceiverContext(String receiverId, WriteAheadLog dataLog, BlockTracker tracker, int maxBlockBytes,
       long maxBufferedBytes, BackPressure backPressure, long maxRecordsPerSecond,
-      Consumer<Throwable> onLogFailure) {
+      Consumer<Throwable> onLogFailure, EngineThreads threads) {
     this.receiverId = receiverId;
     this.dataLog = dataLog;
     this.tracker = tracker;
@@ -69,6 +70,7 @@ public final class ReceiverContext {
     this.backPressure = backPressure;
     this.rateLimiter = maxRecordsPerSecond > 0 ? new RateLimiter(maxRecordsPerSecond) : null;
     this.onLogFailure = onLogFailure;
+    this.threads = threads;
     this.generator = new BlockGenerator(this, maxBlockBytes);
   }
 
@@ -174,7 +176,7 @@ public final class ReceiverContext {
     synchronized (appendLock) {
       if (appendsClosed) {
         release(reserved);
-        result.completeExceptionally(stoppedException());
+        threads.fail(result, stoppedException());
         return;
       }
       try {
@@ -189,7 +191,7 @@ public final class ReceiverContext {
         }
       } catch (RuntimeException e) {
         release(reserved);
-        result.completeExceptionally(e);
+        threads.fail(result, e);
         return;
       }
     }
@@ -224,14 +226,14 @@ public final class ReceiverContext {
         blocks.incrementAndGet();
         latencyNanos.addAndGet(latency);
         maxLatencyNanos.accumulateAndGet(latency, Math::max);
-        result.complete(info);
+        threads.complete(result, info);
       });
     });
   }
 
   private void fail(CompletableFuture<BlockInfo> result, long reserved, Throwable error) {
     release(reserved);
-    result.completeExceptionally(error);
+    threads.fail(result, error);
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
     if (cause instanceof LogFailedException) {
@@ -336,6 +338,10 @@ public final class ReceiverContext {
 
   WriteAheadLog dataLog() {
     return dataLog;
+  }
+
+  EngineThreads threads() {
+    return threads;
   }
 
   IllegalStateException stoppedException() {
