@@ -4,7 +4,6 @@ import io.zerowal.core.BackPressure;
 import io.zerowal.core.Durability;
 import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.Storage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -505,6 +505,8 @@ public final class MicroBatchEngine implements AutoCloseable {
     private long metadataSegmentSize = 1L << 20;
     private Consumer<BatchStats> onBatchCompleted;
 
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
     private Builder() {}
 
     /**
@@ -540,19 +542,44 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** Adds a receiver under a unique, non-empty id of at most 255 UTF-8 bytes. */
+    /**
+     * Adds a receiver. Its id names its data log (the README's {@code dataStorage} makes it a
+     * directory name) and is written in every block's metadata, so it must be safe as a file name
+     * everywhere: 1 to 64 characters of {@code [A-Za-z0-9._-]}, starting with a letter or digit
+     * (so never {@code "."}, {@code ".."} or hidden), not {@code meta} or {@code metadata} in any
+     * case (the names the examples give the metadata log), and unique ignoring case (file systems
+     * that ignore case would put two receivers in one directory).
+     *
+     * @throws IllegalArgumentException naming the id and the rule it breaks
+     */
     public Builder receiver(String id, Receiver receiver) {
-      Objects.requireNonNull(id, "receiver id");
+      checkReceiverId(id);
       Objects.requireNonNull(receiver, "receiver");
-      int length = id.getBytes(StandardCharsets.UTF_8).length;
-      if (length == 0 || length > 255) {
-        throw new IllegalArgumentException("receiver id must be 1 to 255 UTF-8 bytes, got \"" + id
-            + "\"");
+      for (String used : receivers.keySet()) {
+        if (used.equalsIgnoreCase(id)) {
+          throw new IllegalArgumentException("receiver id \"" + id + "\" is already used (as \""
+              + used + "\"): ids must be unique ignoring case");
+        }
       }
-      if (receivers.putIfAbsent(id, receiver) != null) {
-        throw new IllegalArgumentException("receiver id " + id + " is already used");
-      }
+      receivers.put(id, receiver);
       return this;
+    }
+
+    private static void checkReceiverId(String id) {
+      Objects.requireNonNull(id, "receiver id");
+      if (id.isEmpty() || id.length() > 64) {
+        throw new IllegalArgumentException("receiver id \"" + id + "\" must be 1 to 64 characters"
+            + " long, got " + id.length());
+      }
+      if (!SAFE_ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("receiver id \"" + id + "\" must be made of"
+            + " [A-Za-z0-9._-] and start with a letter or digit, since it names the receiver's data"
+            + " log (a directory in the usual dataStorage)");
+      }
+      if (id.equalsIgnoreCase("meta") || id.equalsIgnoreCase("metadata")) {
+        throw new IllegalArgumentException("receiver id \"" + id + "\" is reserved for the metadata"
+            + " log, which the examples keep next to the data logs: choose another id");
+      }
     }
 
     /** The work done on each batch. Required. */
