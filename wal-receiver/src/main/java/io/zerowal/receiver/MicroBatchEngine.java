@@ -7,15 +7,13 @@ import io.zerowal.core.storage.Storage;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -53,37 +51,30 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * One batch thread ({@code zerowal-batches}), one block-cutting thread ({@code zerowal-blocks}),
- * and each log's writer and completion threads; receivers bring their own. All methods are thread-safe.
+ * a stopping thread ({@code zerowal-stop}) when a stop is called on one of the engine's own threads,
+ * and each log's writer and completion threads; receivers bring their own. All methods are
+ * thread-safe.
  */
 public final class MicroBatchEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MicroBatchEngine.class);
 
   private enum State { NEW, RUNNING, STOPPING, TERMINATED }
 
-  private final Builder config;
-  private final Map<String, Receiver> receivers;
+  private final EngineConfig config;
+  private final EngineThreads threads = new EngineThreads();
   private final Map<String, ReceiverContext> contexts = new LinkedHashMap<>();
   private final Object lifecycle = new Object();
-  private final Object wakeup = new Object();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicBoolean receiversStopped = new AtomicBoolean();
-  private final AtomicLong batchesCompleted = new AtomicLong();
-  private final AtomicLong recordsProcessed = new AtomicLong();
-  private final EngineThreads threads = new EngineThreads();
 
   private volatile State state = State.NEW;
-  private volatile boolean drainRequested;
-  private volatile boolean haltRequested;
   private volatile Throwable failure;
-  private volatile BatchStats lastBatch;
-  private BlockTracker tracker;
-  private final Map<String, WriteAheadLog> dataLogs = new LinkedHashMap<>();
-  private TreeMap<Long, List<BlockInfo>> toRerun;
+  private EngineLogs logs;
+  private volatile BatchLoop loop;
   private Thread blockThread;
 
-  private MicroBatchEngine(Builder b) {
-    this.config = b;
-    this.receivers = new LinkedHashMap<>(b.receivers);
+  private MicroBatchEngine(EngineConfig config) {
+    this.config = config;
   }
 
   public static Builder builder() {
@@ -95,8 +86,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Opens the logs, recovers, starts the threads and calls every receiver's {@code onStart}.
    *
-   * @throws CorruptMetadataException if the metadata log cannot be trusted or an acknowledged block
-   *     is missing from its data log; nothing is started
+   * @throws CorruptMetadataException if a log is corrupt, the metadata log cannot be trusted, or an
+   *     acknowledged block is missing from its data log; nothing is started
    * @throws IllegalStateException if called twice
    */
   public void start() {
@@ -105,18 +96,22 @@ public final class MicroBatchEngine implements AutoCloseable {
         throw new IllegalStateException("the engine was already started; build a new one");
       }
       try {
-        open();
+        logs = EngineLogs.open(config);
       } catch (RuntimeException | Error e) {
-        closeLogs();
         state = State.TERMINATED;
         terminated.countDown();
         throw e;
       }
+      LogCleaner cleaner = new LogCleaner(logs);
+      logs.dataLogs().forEach((id, dataLog) -> contexts.put(id, new ReceiverContext(id, config,
+          new BlockWriter(id, dataLog, logs.tracker(), cleaner.floors(id), config, this::fail,
+              threads))));
+      loop = new BatchLoop(config, logs, cleaner);
       state = State.RUNNING;
       blockThread = threads.start("zerowal-blocks", true, this::cutBlocks);
       threads.start("zerowal-batches", false, this::runBatches);
     }
-    for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
+    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
       try {
         threads.callback(() -> e.getValue().onStart(contexts.get(e.getKey())));
       } catch (RuntimeException ex) {
@@ -125,40 +120,8 @@ public final class MicroBatchEngine implements AutoCloseable {
       }
     }
     log.info("engine started: receivers {}, batchInterval {}, blockInterval {}, durability {}",
-        receivers.keySet(), config.batchInterval, config.blockInterval, config.durability);
-  }
-
-  private void open() {
-    WriteAheadLog metadata = WriteAheadLog.builder(config.metadataStorage)
-        .durability(config.durability).segmentSize(config.metadataSegmentSize)
-        .maxRecordSize(metadataMaxRecordSize()).open();
-    TrackerState state;
-    try {
-      state = RecoveryReader.replay(metadata);
-    } catch (RuntimeException e) {
-      metadata.close();
-      throw e;
-    }
-    tracker = new BlockTracker(metadata, state, metadataMaxRecordSize());
-    for (String id : receivers.keySet()) {
-      Storage storage = Objects.requireNonNull(config.dataStorage.apply(id),
-          "dataStorage returned null for receiver " + id);
-      dataLogs.put(id, WriteAheadLog.builder(storage).durability(config.durability)
-          .segmentSize(config.dataSegmentSize).maxRecordSize(config.maxBlockBytes).open());
-    }
-    RecoveryReader.checkData(state, dataLogs);
-    toRerun = state.uncompleted();
-    log.info("engine recovered: {} uncompleted batches to re-run{}, {} unallocated blocks for the"
-        + " next batch", toRerun.size(), toRerun.isEmpty() ? "" : " " + toRerun.keySet(),
-        state.unallocated().size());
-    for (String id : receivers.keySet()) {
-      contexts.put(id, new ReceiverContext(id, dataLogs.get(id), tracker, config.maxBlockBytes,
-          config.maxBufferedBytes, config.backPressure, config.maxRecordsPerSecond, this::fail, threads));
-    }
-  }
-
-  private int metadataMaxRecordSize() {
-    return (int) Math.min(config.metadataSegmentSize / 2, WriteAheadLog.Builder.MAX_RECORD_SIZE_LIMIT);
+        config.receivers().keySet(), config.batchInterval(), config.blockInterval(),
+        config.durability());
   }
 
   /**
@@ -198,8 +161,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     for (ReceiverContext c : contexts.values()) {
       c.awaitStored();
     }
-    drainRequested = true;
-    wake();
+    loop.requestDrain();
   }
 
   /**
@@ -223,9 +185,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   }
 
   private void halt() {
-    haltRequested = true;
+    loop.requestHalt();
     stopReceivers(false);
-    wake();
   }
 
   /** Same as {@link #stop()}. */
@@ -293,18 +254,18 @@ public final class MicroBatchEngine implements AutoCloseable {
       failure = t;
     }
     log.error("engine failed, stopping: {}", t.getMessage(), t);
-    haltRequested = true;
-    wake();
+    loop.requestHalt();
   }
 
   private void stopReceivers(boolean flush) {
     if (!receiversStopped.compareAndSet(false, true)) {
       return;
     }
+    LockSupport.unpark(blockThread);
     for (ReceiverContext c : contexts.values()) {
       c.markStopping();
     }
-    for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
+    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
       try {
         threads.callback(() -> e.getValue().onStop());
       } catch (RuntimeException ex) {
@@ -316,24 +277,12 @@ public final class MicroBatchEngine implements AutoCloseable {
     }
   }
 
-  private void wake() {
-    synchronized (wakeup) {
-      wakeup.notifyAll();
-    }
-  }
-
   // ---------------------------------------------------------------- threads
 
   private void cutBlocks() {
-    long interval = config.blockInterval.toNanos();
+    long interval = config.blockInterval().toNanos();
     while (!receiversStopped.get()) {
-      synchronized (wakeup) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(wakeup, interval);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
+      LockSupport.parkNanos(this, interval); // unparked by stopReceivers
       for (ReceiverContext c : contexts.values()) {
         try {
           c.tick();
@@ -346,31 +295,7 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   private void runBatches() {
     try {
-      for (Map.Entry<Long, List<BlockInfo>> e : toRerun.entrySet()) {
-        if (haltRequested) {
-          break;
-        }
-        runBatch(e.getKey(), e.getValue(), true);
-      }
-      toRerun = null;
-      while (!haltRequested) {
-        long interval = config.batchInterval.toMillis();
-        long due = (System.currentTimeMillis() / interval + 1) * interval;
-        sleepUntil(due);
-        if (haltRequested) {
-          break;
-        }
-        long last = tracker.lastBatchTime();
-        // Batch times are unique and increasing even if the clock went back across a restart.
-        long batchTime = last == TrackerEvent.NO_BATCH ? due : Math.max(due, last + interval);
-        if (drainRequested) {
-          if (tracker.unallocatedCount() > 0) {
-            runBatch(batchTime, tracker.allocate(batchTime), false);
-          }
-          break;
-        }
-        runBatch(batchTime, tracker.allocate(batchTime), false);
-      }
+      loop.run();
     } catch (Throwable t) {
       fail(t);
     } finally {
@@ -378,82 +303,20 @@ public final class MicroBatchEngine implements AutoCloseable {
     }
   }
 
-  private void sleepUntil(long epochMillis) throws InterruptedException {
-    synchronized (wakeup) {
-      long wait;
-      while (!haltRequested && !drainRequested
-          && (wait = epochMillis - System.currentTimeMillis()) > 0) {
-        wakeup.wait(wait);
-      }
-    }
-  }
-
-  private void runBatch(long batchTime, List<BlockInfo> blocks, boolean recovered) {
-    long startMillis = System.currentTimeMillis();
-    long startNanos = System.nanoTime();
-    Batch batch = new Batch(batchTime, blocks, recovered, this::readBlock);
-    try {
-      config.processor.process(batch);
-    } catch (Exception | Error e) {
-      throw new EngineFailedException("batch " + batchTime + " failed in the BatchProcessor: " + e
-          + "; it stays uncompleted and re-runs with the same blocks when the engine starts again",
-          e);
-    }
-    int metadataDeleted = tracker.complete(batchTime);
-    BatchStats stats = new BatchStats(batchTime, blocks.size(), batch.recordCount(), batch.bytes(),
-        recovered, Duration.ofMillis(startMillis - batchTime),
-        Duration.ofNanos(System.nanoTime() - startNanos));
-    lastBatch = stats;
-    batchesCompleted.incrementAndGet();
-    recordsProcessed.addAndGet(stats.records());
-    int dataDeleted = 0;
-    for (ReceiverContext c : contexts.values()) {
-      dataDeleted += c.dataLog().truncateBefore(c.oldestNeeded());
-    }
-    log.debug("{}; deleted {} data and {} metadata segments", stats, dataDeleted, metadataDeleted);
-    if (config.onBatchCompleted != null) {
-      config.onBatchCompleted.accept(stats);
-    }
-  }
-
-  private java.nio.ByteBuffer readBlock(BlockInfo b) {
-    return dataLogs.get(b.receiverId()).read(b.handle());
-  }
-
   private void shutdown() {
     stopReceivers(false);
-    wake();
     try {
       blockThread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    closeLogs();
+    logs.close();
     synchronized (lifecycle) {
       state = State.TERMINATED;
     }
     terminated.countDown();
-    log.info("engine stopped after {} batches, {} records{}", batchesCompleted.get(),
-        recordsProcessed.get(), failure == null ? "" : " (failed: " + failure.getMessage() + ")");
-  }
-
-  private void closeLogs() {
-    // Data logs first: closing completes their pending appends, whose BlockAdded events still
-    // need the metadata log.
-    for (WriteAheadLog d : dataLogs.values()) {
-      try {
-        d.close();
-      } catch (RuntimeException e) {
-        log.warn("closing a data log failed", e);
-      }
-    }
-    if (tracker != null) {
-      try {
-        tracker.close();
-      } catch (RuntimeException e) {
-        log.warn("closing the metadata log failed", e);
-      }
-    }
+    log.info("engine stopped after {} batches, {} records{}", loop.batchesCompleted(),
+        loop.recordsProcessed(), failure == null ? "" : " (failed: " + failure.getMessage() + ")");
   }
 
   // ---------------------------------------------------------------- stats
@@ -469,17 +332,20 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   /** Batches completed since start, re-runs included. */
   public long batchesCompleted() {
-    return batchesCompleted.get();
+    BatchLoop l = loop;
+    return l == null ? 0 : l.batchesCompleted();
   }
 
   /** Records in the batches completed since start. */
   public long recordsProcessed() {
-    return recordsProcessed.get();
+    BatchLoop l = loop;
+    return l == null ? 0 : l.recordsProcessed();
   }
 
   /** The last completed batch, if any. */
   public Optional<BatchStats> lastBatch() {
-    return Optional.ofNullable(lastBatch);
+    BatchLoop l = loop;
+    return Optional.ofNullable(l == null ? null : l.lastBatch());
   }
 
   // ---------------------------------------------------------------- configuration
@@ -487,7 +353,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Options of an engine. Setters validate their argument and throw
    * {@link IllegalArgumentException} or {@link NullPointerException} naming the accepted range.
-   * Not thread-safe.
+   * {@link #build()} copies the options: setters called afterwards change later builds only, never
+   * a built engine. Not thread-safe.
    */
   public static final class Builder {
     private Function<String, Storage> dataStorage;
@@ -505,6 +372,11 @@ public final class MicroBatchEngine implements AutoCloseable {
     private long metadataSegmentSize = 1L << 20;
     private Consumer<BatchStats> onBatchCompleted;
 
+    // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
+    // the engine does not expose): the largest block and the largest metadata record (half a
+    // metadata segment) stay well below it.
+    private static final int MAX_BLOCK_BYTES = 128 << 20;
+    private static final long MAX_METADATA_SEGMENT_SIZE = 256L << 20;
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private Builder() {}
@@ -588,10 +460,11 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** Largest encoded block (and so largest record); default 4 MiB. */
+    /** Largest encoded block (and so largest record); default 4 MiB, 64 bytes to 128 MiB. */
     public Builder maxBlockBytes(int bytes) {
-      if (bytes < 64) {
-        throw new IllegalArgumentException("maxBlockBytes must be at least 64, got " + bytes);
+      if (bytes < 64 || bytes > MAX_BLOCK_BYTES) {
+        throw new IllegalArgumentException("maxBlockBytes must be between 64 and "
+            + MAX_BLOCK_BYTES + " bytes, got " + bytes);
       }
       this.maxBlockBytes = bytes;
       return this;
@@ -622,17 +495,29 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** Segment size of the data logs; default 64 MiB. Cleanup deletes whole segments. */
+    /**
+     * Segment size of the data logs; default 64 MiB, at least 4 KiB. Cleanup deletes whole
+     * segments.
+     */
     public Builder dataSegmentSize(long bytes) {
+      if (bytes < WriteAheadLog.Builder.MIN_SEGMENT_SIZE) {
+        throw new IllegalArgumentException("dataSegmentSize must be at least "
+            + WriteAheadLog.Builder.MIN_SEGMENT_SIZE + " bytes, got " + bytes);
+      }
       this.dataSegmentSize = bytes;
       return this;
     }
 
     /**
-     * Segment size of the metadata log; default 1 MiB. Small, so that compaction can delete the
-     * segments behind each snapshot; a snapshot must fit in half of it.
+     * Segment size of the metadata log; default 1 MiB, 4 KiB to 256 MiB. Small, so that compaction
+     * can delete the segments behind each snapshot; a snapshot must fit in half of it.
      */
     public Builder metadataSegmentSize(long bytes) {
+      if (bytes < WriteAheadLog.Builder.MIN_SEGMENT_SIZE || bytes > MAX_METADATA_SEGMENT_SIZE) {
+        throw new IllegalArgumentException("metadataSegmentSize must be between "
+            + WriteAheadLog.Builder.MIN_SEGMENT_SIZE + " and " + MAX_METADATA_SEGMENT_SIZE
+            + " bytes, got " + bytes);
+      }
       this.metadataSegmentSize = bytes;
       return this;
     }
@@ -653,11 +538,6 @@ public final class MicroBatchEngine implements AutoCloseable {
       if (dataStorage == null || metadataStorage == null || processor == null) {
         throw new IllegalStateException("dataStorage, metadataStorage and processor are required");
       }
-      if (dataSegmentSize < WriteAheadLog.Builder.MIN_SEGMENT_SIZE
-          || metadataSegmentSize < WriteAheadLog.Builder.MIN_SEGMENT_SIZE) {
-        throw new IllegalArgumentException("segment sizes must be at least "
-            + WriteAheadLog.Builder.MIN_SEGMENT_SIZE + " bytes");
-      }
       if (maxBlockBytes > dataSegmentSize - 1024) {
         throw new IllegalArgumentException("maxBlockBytes " + maxBlockBytes + " does not fit in"
             + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
@@ -667,7 +547,10 @@ public final class MicroBatchEngine implements AutoCloseable {
         throw new IllegalArgumentException("maxBufferedBytes " + maxBufferedBytes
             + " is below maxBlockBytes " + maxBlockBytes + ": a full block could never be stored");
       }
-      return new MicroBatchEngine(this);
+      return new MicroBatchEngine(new EngineConfig(dataStorage, metadataStorage, batchInterval,
+          blockInterval, durability, receivers, processor, maxBlockBytes, maxBufferedBytes,
+          backPressure, maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize,
+          onBatchCompleted));
     }
 
     private static Duration positive(Duration d, String what) {
