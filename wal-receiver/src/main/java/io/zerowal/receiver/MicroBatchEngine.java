@@ -2,21 +2,14 @@ package io.zerowal.receiver;
 
 import io.zerowal.core.BackPressure;
 import io.zerowal.core.Durability;
-import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.Storage;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +39,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Recovery</h2>
  * {@link #start()} rebuilds the tracker from the metadata log. Batches allocated but not completed
  * run again first, with the same batch time and blocks ({@link Batch#isRecovered()}); blocks stored
- * but never allocated go into the next batch; completed batches never run again. A block whose
- * data is missing from its data log stops the start with a {@link CorruptMetadataException}.
+ * but never allocated go into the next batch; completed batches never run again. A corrupt log, or
+ * a block whose data is missing from its data log, stops the start with a
+ * {@link CorruptMetadataException}: the engine opens its logs with
+ * {@link io.zerowal.core.RecoveryPolicy#STRICT} only, since skipping a corrupt record would drop
+ * acknowledged blocks or completed batches without anyone deciding it.
  *
  * <h2>Threads</h2>
  * One batch thread ({@code zerowal-batches}), one block-cutting thread ({@code zerowal-blocks}),
@@ -58,20 +54,13 @@ import org.slf4j.LoggerFactory;
 public final class MicroBatchEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MicroBatchEngine.class);
 
-  private enum State { NEW, RUNNING, STOPPING, TERMINATED }
-
   private final EngineConfig config;
+  private final Lifecycle lifecycle = new Lifecycle();
   private final EngineThreads threads = new EngineThreads();
-  private final Map<String, ReceiverContext> contexts = new LinkedHashMap<>();
-  private final Object lifecycle = new Object();
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private final AtomicBoolean receiversStopped = new AtomicBoolean();
-
-  private volatile State state = State.NEW;
-  private volatile Throwable failure;
-  private EngineLogs logs;
+  // Set once by start(), under the lifecycle's lock, before any thread that reads them starts.
+  private volatile EngineLogs logs;
+  private volatile Receivers receivers;
   private volatile BatchLoop loop;
-  private Thread blockThread;
 
   private MicroBatchEngine(EngineConfig config) {
     this.config = config;
@@ -91,33 +80,18 @@ public final class MicroBatchEngine implements AutoCloseable {
    * @throws IllegalStateException if called twice
    */
   public void start() {
-    synchronized (lifecycle) {
-      if (state != State.NEW) {
-        throw new IllegalStateException("the engine was already started; build a new one");
-      }
-      try {
-        logs = EngineLogs.open(config);
-      } catch (RuntimeException | Error e) {
-        state = State.TERMINATED;
-        terminated.countDown();
-        throw e;
-      }
+    lifecycle.start(() -> {
+      logs = EngineLogs.open(config);
       LogCleaner cleaner = new LogCleaner(logs);
-      logs.dataLogs().forEach((id, dataLog) -> contexts.put(id, new ReceiverContext(id, config,
-          new BlockWriter(id, dataLog, logs.tracker(), cleaner.floors(id), config, this::fail,
-              threads))));
+      receivers = new Receivers(config, logs, cleaner, threads, this::fail);
       loop = new BatchLoop(config, logs, cleaner);
-      state = State.RUNNING;
-      blockThread = threads.start("zerowal-blocks", true, this::cutBlocks);
+      receivers.startCutting();
       threads.start("zerowal-batches", false, this::runBatches);
-    }
-    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
-      try {
-        threads.callback(() -> e.getValue().onStart(contexts.get(e.getKey())));
-      } catch (RuntimeException ex) {
-        fail(new EngineFailedException("receiver " + e.getKey() + " failed in onStart", ex));
-        break;
-      }
+    });
+    try {
+      receivers.startAll();
+    } catch (EngineFailedException e) {
+      fail(e);
     }
     log.info("engine started: receivers {}, batchInterval {}, blockInterval {}, durability {}",
         config.receivers().keySet(), config.batchInterval(), config.blockInterval(),
@@ -140,28 +114,13 @@ public final class MicroBatchEngine implements AutoCloseable {
    *     from a thread that is not the engine's
    */
   public void stop() {
-    if (threads.isCurrentOwn()) {
-      if (beginStop()) {
-        threads.start("zerowal-stop", false, this::drain);
-      }
+    if (stopBegun(this::drain)) {
       return;
     }
-    if (beginStop()) {
-      drain();
-    }
-    awaitTerminated();
-    Throwable f = failure;
+    Throwable f = lifecycle.failure();
     if (f != null) {
       throw new EngineFailedException("the engine failed: " + f.getMessage(), f);
     }
-  }
-
-  private void drain() {
-    stopReceivers(true);
-    for (ReceiverContext c : contexts.values()) {
-      c.awaitStored();
-    }
-    loop.requestDrain();
   }
 
   /**
@@ -172,21 +131,7 @@ public final class MicroBatchEngine implements AutoCloseable {
    * {@link #stop()}.
    */
   public void stopNow() {
-    if (threads.isCurrentOwn()) {
-      if (beginStop()) {
-        threads.start("zerowal-stop", false, this::halt);
-      }
-      return;
-    }
-    if (beginStop()) {
-      halt();
-    }
-    awaitTerminated();
-  }
-
-  private void halt() {
-    loop.requestHalt();
-    stopReceivers(false);
+    stopBegun(this::halt);
   }
 
   /** Same as {@link #stop()}. */
@@ -195,20 +140,37 @@ public final class MicroBatchEngine implements AutoCloseable {
     stop();
   }
 
-  private boolean beginStop() {
-    synchronized (lifecycle) {
-      if (state == State.NEW) {
-        state = State.TERMINATED;
-        terminated.countDown();
-        return false;
-      }
-      if (state != State.RUNNING) {
-        return false;
-      }
-      state = State.STOPPING;
+  /**
+   * Begins a stop with {@code how}, unless one began before; then, on a thread of the engine's own,
+   * returns true at once (the stop goes on on a thread of its own), elsewhere waits for the end.
+   */
+  private boolean stopBegun(Runnable how) {
+    boolean first = lifecycle.beginStop();
+    if (first) {
+      log.info("engine stopping");
     }
-    log.info("engine stopping");
-    return true;
+    if (threads.isCurrentOwn()) {
+      if (first) {
+        threads.start("zerowal-stop", false, how);
+      }
+      return true;
+    }
+    if (first) {
+      how.run();
+    }
+    lifecycle.awaitTerminated(threads);
+    return false;
+  }
+
+  private void drain() {
+    receivers.stopAll(true);
+    receivers.awaitStored();
+    loop.requestDrain();
+  }
+
+  private void halt() {
+    loop.requestHalt();
+    receivers.stopAll(false);
   }
 
   /**
@@ -217,79 +179,23 @@ public final class MicroBatchEngine implements AutoCloseable {
    * @return true if it stopped within {@code timeout}
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private void awaitTerminated() {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        terminated.await();
-        threads.joinAllButCurrent(); // so that no engine thread outlives stop()
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    return lifecycle.awaitTermination(timeout);
   }
 
   /** Why the engine stopped on its own, if it did. */
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure);
+    return Optional.ofNullable(lifecycle.failure());
   }
 
   /** True between {@link #start()} and the end of a stop or failure. */
   public boolean isRunning() {
-    return state == State.RUNNING;
+    return lifecycle.isRunning();
   }
 
   private void fail(Throwable t) {
-    synchronized (lifecycle) {
-      if (failure != null || state == State.TERMINATED) {
-        return;
-      }
-      failure = t;
-    }
-    log.error("engine failed, stopping: {}", t.getMessage(), t);
-    loop.requestHalt();
-  }
-
-  private void stopReceivers(boolean flush) {
-    if (!receiversStopped.compareAndSet(false, true)) {
-      return;
-    }
-    LockSupport.unpark(blockThread);
-    for (ReceiverContext c : contexts.values()) {
-      c.markStopping();
-    }
-    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
-      try {
-        threads.callback(() -> e.getValue().onStop());
-      } catch (RuntimeException ex) {
-        log.warn("receiver {} failed in onStop", e.getKey(), ex);
-      }
-    }
-    for (ReceiverContext c : contexts.values()) {
-      c.stop(flush);
-    }
-  }
-
-  // ---------------------------------------------------------------- threads
-
-  private void cutBlocks() {
-    long interval = config.blockInterval().toNanos();
-    while (!receiversStopped.get()) {
-      LockSupport.parkNanos(this, interval); // unparked by stopReceivers
-      for (ReceiverContext c : contexts.values()) {
-        try {
-          c.tick();
-        } catch (RuntimeException e) {
-          log.debug("cutting a block of receiver {}", c.receiverId(), e);
-        }
-      }
+    if (lifecycle.fail(t)) {
+      log.error("engine failed, stopping: {}", t.getMessage(), t);
+      loop.requestHalt();
     }
   }
 
@@ -299,35 +205,26 @@ public final class MicroBatchEngine implements AutoCloseable {
     } catch (Throwable t) {
       fail(t);
     } finally {
-      shutdown();
+      receivers.stopAll(false);
+      try {
+        receivers.joinCutter();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      logs.close();
+      lifecycle.terminate();
+      Throwable f = lifecycle.failure();
+      log.info("engine stopped after {} batches, {} records{}", loop.batchesCompleted(),
+          loop.recordsProcessed(), f == null ? "" : " (failed: " + f.getMessage() + ")");
     }
-  }
-
-  private void shutdown() {
-    stopReceivers(false);
-    try {
-      blockThread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    logs.close();
-    synchronized (lifecycle) {
-      state = State.TERMINATED;
-    }
-    terminated.countDown();
-    log.info("engine stopped after {} batches, {} records{}", loop.batchesCompleted(),
-        loop.recordsProcessed(), failure == null ? "" : " (failed: " + failure.getMessage() + ")");
   }
 
   // ---------------------------------------------------------------- stats
 
-  /** Counters of each receiver, by receiver id. */
+  /** Counters of each receiver, by receiver id; empty before {@link #start()}. */
   public Map<String, ReceiverStats> receiverStats() {
-    Map<String, ReceiverStats> m = new LinkedHashMap<>();
-    for (ReceiverContext c : contexts.values()) {
-      m.put(c.receiverId(), c.stats());
-    }
-    return Collections.unmodifiableMap(m);
+    Receivers r = receivers;
+    return r == null ? Map.of() : r.stats();
   }
 
   /** Batches completed since start, re-runs included. */
@@ -352,9 +249,9 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   /**
    * Options of an engine. Setters validate their argument and throw
-   * {@link IllegalArgumentException} or {@link NullPointerException} naming the accepted range.
-   * {@link #build()} copies the options: setters called afterwards change later builds only, never
-   * a built engine. Not thread-safe.
+   * {@link IllegalArgumentException} or {@link NullPointerException} naming the option and the
+   * accepted range. {@link #build()} copies the options: setters called afterwards change later
+   * builds only, never a built engine. Not thread-safe.
    */
   public static final class Builder {
     private Function<String, Storage> dataStorage;
@@ -371,13 +268,6 @@ public final class MicroBatchEngine implements AutoCloseable {
     private long dataSegmentSize = 64L << 20;
     private long metadataSegmentSize = 1L << 20;
     private Consumer<BatchStats> onBatchCompleted;
-
-    // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
-    // the engine does not expose): the largest block and the largest metadata record (half a
-    // metadata segment) stay well below it.
-    private static final int MAX_BLOCK_BYTES = 128 << 20;
-    private static final long MAX_METADATA_SEGMENT_SIZE = 256L << 20;
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private Builder() {}
 
@@ -398,13 +288,13 @@ public final class MicroBatchEngine implements AutoCloseable {
 
     /** How often a batch is cut; default 1 s, at least 1 ms. */
     public Builder batchInterval(Duration interval) {
-      this.batchInterval = positive(interval, "batchInterval");
+      this.batchInterval = EngineConfig.atLeastOneMilli(interval, "batchInterval");
       return this;
     }
 
     /** How often the block generators cut a block of single records; default 200 ms. */
     public Builder blockInterval(Duration interval) {
-      this.blockInterval = positive(interval, "blockInterval");
+      this.blockInterval = EngineConfig.atLeastOneMilli(interval, "blockInterval");
       return this;
     }
 
@@ -425,33 +315,9 @@ public final class MicroBatchEngine implements AutoCloseable {
      * @throws IllegalArgumentException naming the id and the rule it breaks
      */
     public Builder receiver(String id, Receiver receiver) {
-      checkReceiverId(id);
-      Objects.requireNonNull(receiver, "receiver");
-      for (String used : receivers.keySet()) {
-        if (used.equalsIgnoreCase(id)) {
-          throw new IllegalArgumentException("receiver id \"" + id + "\" is already used (as \""
-              + used + "\"): ids must be unique ignoring case");
-        }
-      }
-      receivers.put(id, receiver);
+      EngineConfig.checkReceiverId(id, receivers.keySet());
+      receivers.put(id, Objects.requireNonNull(receiver, "receiver"));
       return this;
-    }
-
-    private static void checkReceiverId(String id) {
-      Objects.requireNonNull(id, "receiver id");
-      if (id.isEmpty() || id.length() > 64) {
-        throw new IllegalArgumentException("receiver id \"" + id + "\" must be 1 to 64 characters"
-            + " long, got " + id.length());
-      }
-      if (!SAFE_ID.matcher(id).matches()) {
-        throw new IllegalArgumentException("receiver id \"" + id + "\" must be made of"
-            + " [A-Za-z0-9._-] and start with a letter or digit, since it names the receiver's data"
-            + " log (a directory in the usual dataStorage)");
-      }
-      if (id.equalsIgnoreCase("meta") || id.equalsIgnoreCase("metadata")) {
-        throw new IllegalArgumentException("receiver id \"" + id + "\" is reserved for the metadata"
-            + " log, which the examples keep next to the data logs: choose another id");
-      }
     }
 
     /** The work done on each batch. Required. */
@@ -462,20 +328,14 @@ public final class MicroBatchEngine implements AutoCloseable {
 
     /** Largest encoded block (and so largest record); default 4 MiB, 64 bytes to 128 MiB. */
     public Builder maxBlockBytes(int bytes) {
-      if (bytes < 64 || bytes > MAX_BLOCK_BYTES) {
-        throw new IllegalArgumentException("maxBlockBytes must be between 64 and "
-            + MAX_BLOCK_BYTES + " bytes, got " + bytes);
-      }
-      this.maxBlockBytes = bytes;
+      this.maxBlockBytes = (int) EngineConfig.inRange(bytes, 64, EngineConfig.MAX_BLOCK_BYTES,
+          "maxBlockBytes");
       return this;
     }
 
     /** Bound on bytes a receiver has accepted and not yet made durable; default 64 MiB. */
     public Builder maxBufferedBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxBufferedBytes must be positive, got " + bytes);
-      }
-      this.maxBufferedBytes = bytes;
+      this.maxBufferedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxBufferedBytes");
       return this;
     }
 
@@ -487,11 +347,8 @@ public final class MicroBatchEngine implements AutoCloseable {
 
     /** Rate limit per receiver in records per second; 0 (the default) for none. */
     public Builder maxRecordsPerSecond(long records) {
-      if (records < 0) {
-        throw new IllegalArgumentException("maxRecordsPerSecond must not be negative, got "
-            + records);
-      }
-      this.maxRecordsPerSecond = records;
+      this.maxRecordsPerSecond = EngineConfig.inRange(records, 0, Long.MAX_VALUE,
+          "maxRecordsPerSecond");
       return this;
     }
 
@@ -500,11 +357,8 @@ public final class MicroBatchEngine implements AutoCloseable {
      * segments.
      */
     public Builder dataSegmentSize(long bytes) {
-      if (bytes < WriteAheadLog.Builder.MIN_SEGMENT_SIZE) {
-        throw new IllegalArgumentException("dataSegmentSize must be at least "
-            + WriteAheadLog.Builder.MIN_SEGMENT_SIZE + " bytes, got " + bytes);
-      }
-      this.dataSegmentSize = bytes;
+      this.dataSegmentSize = EngineConfig.inRange(bytes, EngineConfig.MIN_SEGMENT_SIZE,
+          Long.MAX_VALUE, "dataSegmentSize");
       return this;
     }
 
@@ -513,52 +367,32 @@ public final class MicroBatchEngine implements AutoCloseable {
      * can delete the segments behind each snapshot; a snapshot must fit in half of it.
      */
     public Builder metadataSegmentSize(long bytes) {
-      if (bytes < WriteAheadLog.Builder.MIN_SEGMENT_SIZE || bytes > MAX_METADATA_SEGMENT_SIZE) {
-        throw new IllegalArgumentException("metadataSegmentSize must be between "
-            + WriteAheadLog.Builder.MIN_SEGMENT_SIZE + " and " + MAX_METADATA_SEGMENT_SIZE
-            + " bytes, got " + bytes);
-      }
-      this.metadataSegmentSize = bytes;
+      this.metadataSegmentSize = EngineConfig.inRange(bytes, EngineConfig.MIN_SEGMENT_SIZE,
+          EngineConfig.MAX_METADATA_SEGMENT_SIZE, "metadataSegmentSize");
       return this;
     }
 
-    /** Called on the batch thread after each batch's completion is durable; keep it short. */
+    /**
+     * Called on the batch thread after each batch's completion is durable; keep it short. It may
+     * call {@link MicroBatchEngine#stop()} (see there).
+     */
     public Builder onBatchCompleted(Consumer<BatchStats> listener) {
       this.onBatchCompleted = listener;
       return this;
     }
 
     /**
-     * Checks the options and builds an engine; {@link MicroBatchEngine#start()} opens the logs.
+     * Checks the options and builds an engine with a copy of them; {@link MicroBatchEngine#start()}
+     * opens the logs.
      *
      * @throws IllegalStateException if a required option is missing
      * @throws IllegalArgumentException if the options contradict each other
      */
     public MicroBatchEngine build() {
-      if (dataStorage == null || metadataStorage == null || processor == null) {
-        throw new IllegalStateException("dataStorage, metadataStorage and processor are required");
-      }
-      if (maxBlockBytes > dataSegmentSize - 1024) {
-        throw new IllegalArgumentException("maxBlockBytes " + maxBlockBytes + " does not fit in"
-            + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
-            + " maxBlockBytes");
-      }
-      if (maxBufferedBytes < maxBlockBytes) {
-        throw new IllegalArgumentException("maxBufferedBytes " + maxBufferedBytes
-            + " is below maxBlockBytes " + maxBlockBytes + ": a full block could never be stored");
-      }
       return new MicroBatchEngine(new EngineConfig(dataStorage, metadataStorage, batchInterval,
           blockInterval, durability, receivers, processor, maxBlockBytes, maxBufferedBytes,
           backPressure, maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize,
           onBatchCompleted));
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.toMillis() < 1) {
-        throw new IllegalArgumentException(what + " must be at least 1 ms, got " + d);
-      }
-      return d;
     }
   }
 }

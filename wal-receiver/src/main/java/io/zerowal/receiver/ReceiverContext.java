@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * engine's {@link io.zerowal.core.Durability} promises. Acknowledge upstream then, never before:
  * from that moment the records will be processed in some completed batch, across any crash that
  * durability survives. The future completes on one of a log's own threads: keep the callback short.
+ * It may stop the engine (a finite source that stops on its last acknowledgement):
+ * {@link MicroBatchEngine#stop()} then returns at once and the stop proceeds.
  *
  * <h2>Back-pressure</h2>
  * Bytes accepted and not yet durable are bounded per receiver; a store beyond the bound waits or
