@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,13 +77,9 @@ final class EngineLogs implements AutoCloseable {
     }
   }
 
-  private interface Opening<T> {
-    T run();
-  }
-
-  private static <T> T strict(Storage storage, Opening<T> opening, String which) {
+  private static <T> T strict(Storage storage, Supplier<T> opening, String which) {
     try {
-      return opening.run();
+      return opening.get();
     } catch (CorruptLogException e) {
       // The log's own advice (open it with SKIP_CORRUPT) is not something the engine can do.
       String problem = e.getMessage();

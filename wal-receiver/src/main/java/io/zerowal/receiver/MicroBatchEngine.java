@@ -83,8 +83,8 @@ public final class MicroBatchEngine implements AutoCloseable {
     lifecycle.start(() -> {
       logs = EngineLogs.open(config);
       LogCleaner cleaner = new LogCleaner(logs);
+      loop = new BatchLoop(config, logs, cleaner); // before anything can call fail()
       receivers = new Receivers(config, logs, cleaner, threads, this::fail);
-      loop = new BatchLoop(config, logs, cleaner);
       receivers.startCutting();
       threads.start("zerowal-batches", false, this::runBatches);
     });
