@@ -13,7 +13,9 @@ public interface BatchProcessor {
 
   /**
    * Processes one batch. Throwing stops the engine with an {@link EngineFailedException}; the batch
-   * stays uncompleted and runs again when the engine next starts.
+   * stays uncompleted and runs again when the engine next starts. It may call
+   * {@link MicroBatchEngine#stop()}, which then returns at once; the batch completes and a last
+   * batch drains what was stored.
    */
   void process(Batch batch) throws Exception;
 }

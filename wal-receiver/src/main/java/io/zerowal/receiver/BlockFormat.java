@@ -26,12 +26,60 @@ final class BlockFormat {
 
   /** Encodes the remaining bytes of each record; does not move their positions. */
   static ByteBuffer encode(List<ByteBuffer> records, int encodedSize) {
-    ByteBuffer b = ByteBuffer.allocate(encodedSize).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(VERSION).putInt(records.size());
+    Encoder e = new Encoder(encodedSize, encodedSize);
     for (ByteBuffer r : records) {
-      b.putInt(r.remaining()).put(r.duplicate());
+      e.add(r);
     }
-    return b.flip();
+    return e.finish();
+  }
+
+  /**
+   * Encodes a block record by record, in place, so that cutting it copies nothing; the buffer
+   * grows by doubling up to the block's bound. Not thread-safe.
+   */
+  static final class Encoder {
+    private final int maxBytes;
+    private ByteBuffer b;
+    private int count;
+
+    /** An empty block of at most {@code maxBytes}, starting with room for {@code capacity}. */
+    Encoder(int capacity, int maxBytes) {
+      this.maxBytes = maxBytes;
+      this.b = ByteBuffer.allocate(Math.min(capacity, maxBytes)).order(ByteOrder.LITTLE_ENDIAN);
+      b.position(HEADER_SIZE);
+    }
+
+    /** Bytes encoded so far, header included. */
+    int size() {
+      return b.position();
+    }
+
+    int count() {
+      return count;
+    }
+
+    /** True if a record of {@code length} bytes still fits under the bound. */
+    boolean fits(int length) {
+      return (long) b.position() + RECORD_OVERHEAD + length <= maxBytes;
+    }
+
+    /** Adds the remaining bytes of {@code record}, which must fit; does not move its position. */
+    void add(ByteBuffer record) {
+      int need = RECORD_OVERHEAD + record.remaining();
+      if (b.remaining() < need) {
+        int capacity = (int) Math.min(maxBytes,
+            Math.max((long) b.capacity() * 2, (long) b.position() + need));
+        b = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN).put(b.flip());
+      }
+      b.putInt(record.remaining()).put(record.duplicate());
+      count++;
+    }
+
+    /** Writes the header and returns the block, ready to append; the encoder is done. */
+    ByteBuffer finish() {
+      b.put(0, VERSION).putInt(1, count);
+      return b.flip();
+    }
   }
 
   /**

@@ -1,24 +1,22 @@
 package io.zerowal.receiver;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Gathers single records into blocks, encoded in place in {@link BlockFormat} so that cutting a
- * block copies nothing; cuts when the engine ticks (every blockInterval) or when the block reaches
- * maxBlockBytes. Every record of a block shares the block's future, so single-record sources get
- * group durability too. Blocks are appended to the data log under this generator's lock, in the
- * order they were cut. Thread-safe.
+ * Gathers single records into blocks ({@link BlockFormat.Encoder}, so that cutting a block copies
+ * nothing); cuts when the engine ticks (every blockInterval) or when the block reaches
+ * maxBlockBytes, and hands the block to the {@link BlockWriter}. Every record of a block shares the
+ * block's future, so single-record sources get group durability too. Blocks are submitted under
+ * this generator's lock, in the order they were cut. Thread-safe.
  */
 final class BlockGenerator {
   private static final int MIN_CAPACITY = 4096;
 
-  private final ReceiverContext context;
+  private final BlockWriter writer;
   private final int maxBlockBytes;
 
-  private ByteBuffer block; // guarded by this
-  private int count; // guarded by this
+  private BlockFormat.Encoder block; // guarded by this; null when no record is gathered
   private long payload; // guarded by this
   private long reserved; // guarded by this
   private long firstNanos; // guarded by this
@@ -26,39 +24,30 @@ final class BlockGenerator {
   private int lastBlockSize = MIN_CAPACITY; // guarded by this
   private boolean closed; // guarded by this
 
-  BlockGenerator(ReceiverContext context, int maxBlockBytes) {
-    this.context = context;
+  BlockGenerator(BlockWriter writer, int maxBlockBytes) {
+    this.writer = writer;
     this.maxBlockBytes = maxBlockBytes;
   }
 
   /** Adds a record whose {@code reservedSize} bytes of back-pressure room are already taken. */
   synchronized CompletableFuture<BlockInfo> add(ByteBuffer record, long reservedSize) {
     if (closed) {
-      context.release(reservedSize);
-      return CompletableFuture.failedFuture(context.stoppedException());
+      writer.release(reservedSize);
+      return CompletableFuture.failedFuture(writer.stoppedException());
     }
-    int need = BlockFormat.RECORD_OVERHEAD + record.remaining();
-    if (count > 0 && block.position() + need > maxBlockBytes) {
+    if (block != null && !block.fits(record.remaining())) {
       cut();
     }
-    if (count == 0) {
-      block = ByteBuffer.allocate(Math.min(maxBlockBytes, Math.max(lastBlockSize, MIN_CAPACITY)))
-          .order(ByteOrder.LITTLE_ENDIAN);
-      block.position(BlockFormat.HEADER_SIZE);
+    if (block == null) {
+      block = new BlockFormat.Encoder(Math.max(lastBlockSize, MIN_CAPACITY), maxBlockBytes);
       future = new CompletableFuture<>();
       firstNanos = System.nanoTime();
     }
-    if (block.remaining() < need) {
-      int capacity = (int) Math.min(maxBlockBytes,
-          Math.max((long) block.capacity() * 2, (long) block.position() + need));
-      block = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN).put(block.flip());
-    }
-    block.putInt(record.remaining()).put(record.duplicate());
-    count++;
+    block.add(record);
     payload += record.remaining();
     reserved += reservedSize;
     CompletableFuture<BlockInfo> shared = future;
-    if (block.position() + BlockFormat.RECORD_OVERHEAD >= maxBlockBytes) {
+    if (!block.fits(1)) { // full: only an empty record would still fit
       cut();
     }
     // A copy per caller: one caller cannot complete or cancel the future of the others.
@@ -67,17 +56,13 @@ final class BlockGenerator {
 
   /** Stores the block being gathered, if any. */
   synchronized void cut() {
-    if (count == 0) {
+    if (block == null) {
       return;
     }
-    block.put(0, BlockFormat.VERSION).putInt(1, count);
-    lastBlockSize = block.position();
-    context.submit(block.flip(), count, payload, reserved, firstNanos, future);
-    block = null;
-    future = null;
-    count = 0;
-    payload = 0;
-    reserved = 0;
+    lastBlockSize = block.size();
+    int count = block.count();
+    writer.submit(block.finish(), count, payload, reserved, firstNanos, future);
+    clear();
   }
 
   /** Refuses records from now on; with {@code flush} stores the block being gathered first. */
@@ -87,15 +72,17 @@ final class BlockGenerator {
     }
     if (flush) {
       cut();
-    } else if (count > 0) {
-      context.release(reserved);
-      future.completeExceptionally(context.stoppedException());
-      block = null;
-      future = null;
-      count = 0;
-      payload = 0;
-      reserved = 0;
+    } else if (block != null) {
+      writer.refuse(future, reserved);
+      clear();
     }
     closed = true;
+  }
+
+  private void clear() {
+    block = null;
+    future = null;
+    payload = 0;
+    reserved = 0;
   }
 }

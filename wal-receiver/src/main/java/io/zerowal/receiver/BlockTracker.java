@@ -4,7 +4,7 @@ import io.zerowal.core.RecordHandle;
 import io.zerowal.core.WriteAheadLog;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,9 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Every change appends its event and applies it to the in-memory state under one lock, so the
  * state is always exactly the replay of the log's prefix up to the last appended event; a snapshot
  * taken under that lock can therefore replace everything before it. Callers wait for an event's
- * durability outside the lock. Thread-safe.
+ * durability outside the lock. The metadata log is opened and closed by {@link EngineLogs}, and
+ * truncated by {@link LogCleaner}. Thread-safe.
  */
-final class BlockTracker implements AutoCloseable {
+final class BlockTracker {
   private final WriteAheadLog log;
   private final int maxRecordSize;
   private final TrackerState state; // guarded by this
@@ -63,14 +64,15 @@ final class BlockTracker implements AutoCloseable {
 
   /**
    * Journals that the batch of {@code batchTime} completed and waits until that is durable. If the
-   * metadata log has rolled, also writes a snapshot and deletes the segments before it, so the log
-   * stays small on an endless stream.
+   * metadata log has rolled, also writes a snapshot, so that the {@link LogCleaner} can delete the
+   * segments before it and the log stays small on an endless stream.
    *
-   * @return the number of metadata segments deleted
+   * @return the sequence of that snapshot, before which the metadata log is no longer needed, or
+   *     -1 if none was written
    */
-  int complete(long batchTime) {
+  long complete(long batchTime) {
     CompletableFuture<RecordHandle> durable;
-    boolean compact = false;
+    boolean snapshotted = false;
     synchronized (this) {
       durable = append(new TrackerEvent.BatchCompleted(batchTime));
       if (log.stats().segments() > 1) {
@@ -80,12 +82,12 @@ final class BlockTracker implements AutoCloseable {
         if (bytes.remaining() <= maxRecordSize) {
           durable = log.append(bytes);
           state.apply(snapshot, "new snapshot");
-          compact = true;
+          snapshotted = true;
         }
       }
     }
     RecordHandle last = Futures.await(durable, "journaling the completion of batch " + batchTime);
-    return compact ? log.truncateBefore(last.sequence()) : 0;
+    return snapshotted ? last.sequence() : -1;
   }
 
   private CompletableFuture<RecordHandle> append(TrackerEvent event) {
@@ -95,29 +97,16 @@ final class BlockTracker implements AutoCloseable {
     return f;
   }
 
-  /** The oldest data-log sequence of {@code receiverId} still referred to, or MAX_VALUE. */
-  synchronized long oldestNeeded(String receiverId) {
-    return state.oldestNeeded(receiverId);
+  /** The oldest data-log sequence each receiver's blocks still need, for receivers with blocks. */
+  synchronized Map<String, Long> oldestNeeded() {
+    return state.oldestNeeded();
   }
 
   synchronized long lastBatchTime() {
     return state.lastBatchTime();
   }
 
-  synchronized TreeMap<Long, List<BlockInfo>> uncompleted() {
-    return state.uncompleted();
-  }
-
   synchronized int unallocatedCount() {
-    return state.unallocated().size();
-  }
-
-  WriteAheadLog log() {
-    return log;
-  }
-
-  @Override
-  public void close() {
-    log.close();
+    return state.unallocatedCount();
   }
 }

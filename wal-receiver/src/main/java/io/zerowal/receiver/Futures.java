@@ -20,7 +20,7 @@ final class Futures {
     }
   }
 
-  static RuntimeException rethrow(Throwable t, String what) {
+  private static RuntimeException rethrow(Throwable t, String what) {
     if (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }

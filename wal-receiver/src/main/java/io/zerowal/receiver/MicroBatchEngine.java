@@ -2,21 +2,12 @@ package io.zerowal.receiver;
 
 import io.zerowal.core.BackPressure;
 import io.zerowal.core.Durability;
-import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.Storage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -48,42 +39,31 @@ import org.slf4j.LoggerFactory;
  * <h2>Recovery</h2>
  * {@link #start()} rebuilds the tracker from the metadata log. Batches allocated but not completed
  * run again first, with the same batch time and blocks ({@link Batch#isRecovered()}); blocks stored
- * but never allocated go into the next batch; completed batches never run again. A block whose
- * data is missing from its data log stops the start with a {@link CorruptMetadataException}.
+ * but never allocated go into the next batch; completed batches never run again. A corrupt log, or
+ * a block whose data is missing from its data log, stops the start with a
+ * {@link CorruptMetadataException}: the engine opens its logs with
+ * {@link io.zerowal.core.RecoveryPolicy#STRICT} only, since skipping a corrupt record would drop
+ * acknowledged blocks or completed batches without anyone deciding it.
  *
  * <h2>Threads</h2>
  * One batch thread ({@code zerowal-batches}), one block-cutting thread ({@code zerowal-blocks}),
- * and each log's writer and completion threads; receivers bring their own. All methods are thread-safe.
+ * a stopping thread ({@code zerowal-stop}) when a stop is called on one of the engine's own threads,
+ * and each log's writer and completion threads; receivers bring their own. All methods are
+ * thread-safe.
  */
 public final class MicroBatchEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MicroBatchEngine.class);
 
-  private enum State { NEW, RUNNING, STOPPING, TERMINATED }
+  private final EngineConfig config;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final EngineThreads threads = new EngineThreads();
+  // Set once by start(), under the lifecycle's lock, before any thread that reads them starts.
+  private volatile EngineLogs logs;
+  private volatile Receivers receivers;
+  private volatile BatchLoop loop;
 
-  private final Builder config;
-  private final Map<String, Receiver> receivers;
-  private final Map<String, ReceiverContext> contexts = new LinkedHashMap<>();
-  private final Object lifecycle = new Object();
-  private final Object wakeup = new Object();
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private final AtomicBoolean receiversStopped = new AtomicBoolean();
-  private final AtomicLong batchesCompleted = new AtomicLong();
-  private final AtomicLong recordsProcessed = new AtomicLong();
-
-  private volatile State state = State.NEW;
-  private volatile boolean drainRequested;
-  private volatile boolean haltRequested;
-  private volatile Throwable failure;
-  private volatile BatchStats lastBatch;
-  private BlockTracker tracker;
-  private final Map<String, WriteAheadLog> dataLogs = new LinkedHashMap<>();
-  private TreeMap<Long, List<BlockInfo>> toRerun;
-  private Thread batchThread;
-  private Thread blockThread;
-
-  private MicroBatchEngine(Builder b) {
-    this.config = b;
-    this.receivers = new LinkedHashMap<>(b.receivers);
+  private MicroBatchEngine(EngineConfig config) {
+    this.config = config;
   }
 
   public static Builder builder() {
@@ -95,73 +75,27 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Opens the logs, recovers, starts the threads and calls every receiver's {@code onStart}.
    *
-   * @throws CorruptMetadataException if the metadata log cannot be trusted or an acknowledged block
-   *     is missing from its data log; nothing is started
+   * @throws CorruptMetadataException if a log is corrupt, the metadata log cannot be trusted, or an
+   *     acknowledged block is missing from its data log; nothing is started
    * @throws IllegalStateException if called twice
    */
   public void start() {
-    synchronized (lifecycle) {
-      if (state != State.NEW) {
-        throw new IllegalStateException("the engine was already started; build a new one");
-      }
-      try {
-        open();
-      } catch (RuntimeException | Error e) {
-        closeLogs();
-        state = State.TERMINATED;
-        terminated.countDown();
-        throw e;
-      }
-      state = State.RUNNING;
-      batchThread = new Thread(this::runBatches, "zerowal-batches");
-      blockThread = new Thread(this::cutBlocks, "zerowal-blocks");
-      blockThread.setDaemon(true);
-      batchThread.start();
-      blockThread.start();
-    }
-    for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
-      try {
-        e.getValue().onStart(contexts.get(e.getKey()));
-      } catch (RuntimeException ex) {
-        fail(new EngineFailedException("receiver " + e.getKey() + " failed in onStart", ex));
-        break;
-      }
+    lifecycle.start(() -> {
+      logs = EngineLogs.open(config);
+      LogCleaner cleaner = new LogCleaner(logs);
+      loop = new BatchLoop(config, logs, cleaner); // before anything can call fail()
+      receivers = new Receivers(config, logs, cleaner, threads, this::fail);
+      receivers.startCutting();
+      threads.start("zerowal-batches", false, this::runBatches);
+    });
+    try {
+      receivers.startAll();
+    } catch (EngineFailedException e) {
+      fail(e);
     }
     log.info("engine started: receivers {}, batchInterval {}, blockInterval {}, durability {}",
-        receivers.keySet(), config.batchInterval, config.blockInterval, config.durability);
-  }
-
-  private void open() {
-    WriteAheadLog metadata = WriteAheadLog.builder(config.metadataStorage)
-        .durability(config.durability).segmentSize(config.metadataSegmentSize)
-        .maxRecordSize(metadataMaxRecordSize()).open();
-    TrackerState state;
-    try {
-      state = RecoveryReader.replay(metadata);
-    } catch (RuntimeException e) {
-      metadata.close();
-      throw e;
-    }
-    tracker = new BlockTracker(metadata, state, metadataMaxRecordSize());
-    for (String id : receivers.keySet()) {
-      Storage storage = Objects.requireNonNull(config.dataStorage.apply(id),
-          "dataStorage returned null for receiver " + id);
-      dataLogs.put(id, WriteAheadLog.builder(storage).durability(config.durability)
-          .segmentSize(config.dataSegmentSize).maxRecordSize(config.maxBlockBytes).open());
-    }
-    RecoveryReader.checkData(state, dataLogs);
-    toRerun = state.uncompleted();
-    log.info("engine recovered: {} uncompleted batches to re-run{}, {} unallocated blocks for the"
-        + " next batch", toRerun.size(), toRerun.isEmpty() ? "" : " " + toRerun.keySet(),
-        state.unallocated().size());
-    for (String id : receivers.keySet()) {
-      contexts.put(id, new ReceiverContext(id, dataLogs.get(id), tracker, config.maxBlockBytes,
-          config.maxBufferedBytes, config.backPressure, config.maxRecordsPerSecond, this::fail));
-    }
-  }
-
-  private int metadataMaxRecordSize() {
-    return (int) Math.min(config.metadataSegmentSize / 2, WriteAheadLog.Builder.MAX_RECORD_SIZE_LIMIT);
+        config.receivers().keySet(), config.batchInterval(), config.blockInterval(),
+        config.durability());
   }
 
   /**
@@ -169,19 +103,21 @@ public final class MicroBatchEngine implements AutoCloseable {
    * accepted store, processes everything stored in a last batch, and closes the logs. Waits for a
    * running batch to finish. Idempotent.
    *
-   * @throws EngineFailedException if the engine failed (before or during the stop)
+   * <p>Called on one of the engine's own threads (from the {@link BatchProcessor}, from
+   * {@code onBatchCompleted}, from a store's acknowledgement, from {@link Receiver#onStop}), it
+   * starts the stop and returns at once without throwing: the stop proceeds on a thread of its own,
+   * since waiting there would wait for the very thread that must return. {@link #awaitTermination}
+   * and {@link #failure()} tell when and how it ended, and a {@code stop()} from any other thread
+   * waits for it as usual.
+   *
+   * @throws EngineFailedException if the engine failed (before or during the stop), when called
+   *     from a thread that is not the engine's
    */
   public void stop() {
-    if (beginStop()) {
-      stopReceivers(true);
-      for (ReceiverContext c : contexts.values()) {
-        c.awaitStored();
-      }
-      drainRequested = true;
-      wake();
+    if (stopBegun(this::drain)) {
+      return;
     }
-    awaitTerminated();
-    Throwable f = failure;
+    Throwable f = lifecycle.failure();
     if (f != null) {
       throw new EngineFailedException("the engine failed: " + f.getMessage(), f);
     }
@@ -191,14 +127,11 @@ public final class MicroBatchEngine implements AutoCloseable {
    * Stops without draining: stops the receivers, fails what their block generators hold (never
    * acknowledged), waits for a running batch to finish and closes the logs. Blocks stored but not
    * processed stay in the logs for the next start. Idempotent; does not throw for a failed engine.
+   * Called on one of the engine's own threads, it returns at once and the stop proceeds, as for
+   * {@link #stop()}.
    */
   public void stopNow() {
-    if (beginStop()) {
-      haltRequested = true;
-      stopReceivers(false);
-      wake();
-    }
-    awaitTerminated();
+    stopBegun(this::halt);
   }
 
   /** Same as {@link #stop()}. */
@@ -207,20 +140,37 @@ public final class MicroBatchEngine implements AutoCloseable {
     stop();
   }
 
-  private boolean beginStop() {
-    synchronized (lifecycle) {
-      if (state == State.NEW) {
-        state = State.TERMINATED;
-        terminated.countDown();
-        return false;
-      }
-      if (state != State.RUNNING) {
-        return false;
-      }
-      state = State.STOPPING;
+  /**
+   * Begins a stop with {@code how}, unless one began before; then, on a thread of the engine's own,
+   * returns true at once (the stop goes on on a thread of its own), elsewhere waits for the end.
+   */
+  private boolean stopBegun(Runnable how) {
+    boolean first = lifecycle.beginStop();
+    if (first) {
+      log.info("engine stopping");
     }
-    log.info("engine stopping");
-    return true;
+    if (threads.isCurrentOwn()) {
+      if (first) {
+        threads.start("zerowal-stop", false, how);
+      }
+      return true;
+    }
+    if (first) {
+      how.run();
+    }
+    lifecycle.awaitTerminated(threads);
+    return false;
+  }
+
+  private void drain() {
+    receivers.stopAll(true);
+    receivers.awaitStored();
+    loop.requestDrain();
+  }
+
+  private void halt() {
+    loop.requestHalt();
+    receivers.stopAll(false);
   }
 
   /**
@@ -229,241 +179,79 @@ public final class MicroBatchEngine implements AutoCloseable {
    * @return true if it stopped within {@code timeout}
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private void awaitTerminated() {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        terminated.await();
-        Thread t = batchThread;
-        if (t != null && t != Thread.currentThread()) {
-          t.join(); // so that no engine thread outlives stop()
-        }
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    return lifecycle.awaitTermination(timeout);
   }
 
   /** Why the engine stopped on its own, if it did. */
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure);
+    return Optional.ofNullable(lifecycle.failure());
   }
 
   /** True between {@link #start()} and the end of a stop or failure. */
   public boolean isRunning() {
-    return state == State.RUNNING;
+    return lifecycle.isRunning();
   }
 
   private void fail(Throwable t) {
-    synchronized (lifecycle) {
-      if (failure != null || state == State.TERMINATED) {
-        return;
-      }
-      failure = t;
-    }
-    log.error("engine failed, stopping: {}", t.getMessage(), t);
-    haltRequested = true;
-    wake();
-  }
-
-  private void stopReceivers(boolean flush) {
-    if (!receiversStopped.compareAndSet(false, true)) {
-      return;
-    }
-    for (ReceiverContext c : contexts.values()) {
-      c.markStopping();
-    }
-    for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
-      try {
-        e.getValue().onStop();
-      } catch (RuntimeException ex) {
-        log.warn("receiver {} failed in onStop", e.getKey(), ex);
-      }
-    }
-    for (ReceiverContext c : contexts.values()) {
-      c.stop(flush);
-    }
-  }
-
-  private void wake() {
-    synchronized (wakeup) {
-      wakeup.notifyAll();
-    }
-  }
-
-  // ---------------------------------------------------------------- threads
-
-  private void cutBlocks() {
-    long interval = config.blockInterval.toNanos();
-    while (!receiversStopped.get()) {
-      synchronized (wakeup) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(wakeup, interval);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      for (ReceiverContext c : contexts.values()) {
-        try {
-          c.tick();
-        } catch (RuntimeException e) {
-          log.debug("cutting a block of receiver {}", c.receiverId(), e);
-        }
-      }
+    if (lifecycle.fail(t)) {
+      log.error("engine failed, stopping: {}", t.getMessage(), t);
+      loop.requestHalt();
     }
   }
 
   private void runBatches() {
     try {
-      for (Map.Entry<Long, List<BlockInfo>> e : toRerun.entrySet()) {
-        if (haltRequested) {
-          break;
-        }
-        runBatch(e.getKey(), e.getValue(), true);
-      }
-      toRerun = null;
-      while (!haltRequested) {
-        long interval = config.batchInterval.toMillis();
-        long due = (System.currentTimeMillis() / interval + 1) * interval;
-        sleepUntil(due);
-        if (haltRequested) {
-          break;
-        }
-        long last = tracker.lastBatchTime();
-        // Batch times are unique and increasing even if the clock went back across a restart.
-        long batchTime = last == TrackerEvent.NO_BATCH ? due : Math.max(due, last + interval);
-        if (drainRequested) {
-          if (tracker.unallocatedCount() > 0) {
-            runBatch(batchTime, tracker.allocate(batchTime), false);
-          }
-          break;
-        }
-        runBatch(batchTime, tracker.allocate(batchTime), false);
-      }
+      loop.run();
     } catch (Throwable t) {
       fail(t);
     } finally {
-      shutdown();
-    }
-  }
-
-  private void sleepUntil(long epochMillis) throws InterruptedException {
-    synchronized (wakeup) {
-      long wait;
-      while (!haltRequested && !drainRequested
-          && (wait = epochMillis - System.currentTimeMillis()) > 0) {
-        wakeup.wait(wait);
-      }
-    }
-  }
-
-  private void runBatch(long batchTime, List<BlockInfo> blocks, boolean recovered) {
-    long startMillis = System.currentTimeMillis();
-    long startNanos = System.nanoTime();
-    Batch batch = new Batch(batchTime, blocks, recovered, this::readBlock);
-    try {
-      config.processor.process(batch);
-    } catch (Exception | Error e) {
-      throw new EngineFailedException("batch " + batchTime + " failed in the BatchProcessor: " + e
-          + "; it stays uncompleted and re-runs with the same blocks when the engine starts again",
-          e);
-    }
-    int metadataDeleted = tracker.complete(batchTime);
-    BatchStats stats = new BatchStats(batchTime, blocks.size(), batch.recordCount(), batch.bytes(),
-        recovered, Duration.ofMillis(startMillis - batchTime),
-        Duration.ofNanos(System.nanoTime() - startNanos));
-    lastBatch = stats;
-    batchesCompleted.incrementAndGet();
-    recordsProcessed.addAndGet(stats.records());
-    int dataDeleted = 0;
-    for (ReceiverContext c : contexts.values()) {
-      dataDeleted += c.dataLog().truncateBefore(c.oldestNeeded());
-    }
-    log.debug("{}; deleted {} data and {} metadata segments", stats, dataDeleted, metadataDeleted);
-    if (config.onBatchCompleted != null) {
-      config.onBatchCompleted.accept(stats);
-    }
-  }
-
-  private java.nio.ByteBuffer readBlock(BlockInfo b) {
-    return dataLogs.get(b.receiverId()).read(b.handle());
-  }
-
-  private void shutdown() {
-    stopReceivers(false);
-    wake();
-    try {
-      blockThread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    closeLogs();
-    synchronized (lifecycle) {
-      state = State.TERMINATED;
-    }
-    terminated.countDown();
-    log.info("engine stopped after {} batches, {} records{}", batchesCompleted.get(),
-        recordsProcessed.get(), failure == null ? "" : " (failed: " + failure.getMessage() + ")");
-  }
-
-  private void closeLogs() {
-    // Data logs first: closing completes their pending appends, whose BlockAdded events still
-    // need the metadata log.
-    for (WriteAheadLog d : dataLogs.values()) {
+      receivers.stopAll(false);
       try {
-        d.close();
-      } catch (RuntimeException e) {
-        log.warn("closing a data log failed", e);
+        receivers.joinCutter();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    }
-    if (tracker != null) {
-      try {
-        tracker.close();
-      } catch (RuntimeException e) {
-        log.warn("closing the metadata log failed", e);
-      }
+      logs.close();
+      lifecycle.terminate();
+      Throwable f = lifecycle.failure();
+      log.info("engine stopped after {} batches, {} records{}", loop.batchesCompleted(),
+          loop.recordsProcessed(), f == null ? "" : " (failed: " + f.getMessage() + ")");
     }
   }
 
   // ---------------------------------------------------------------- stats
 
-  /** Counters of each receiver, by receiver id. */
+  /** Counters of each receiver, by receiver id; empty before {@link #start()}. */
   public Map<String, ReceiverStats> receiverStats() {
-    Map<String, ReceiverStats> m = new LinkedHashMap<>();
-    for (ReceiverContext c : contexts.values()) {
-      m.put(c.receiverId(), c.stats());
-    }
-    return Collections.unmodifiableMap(m);
+    Receivers r = receivers;
+    return r == null ? Map.of() : r.stats();
   }
 
   /** Batches completed since start, re-runs included. */
   public long batchesCompleted() {
-    return batchesCompleted.get();
+    BatchLoop l = loop;
+    return l == null ? 0 : l.batchesCompleted();
   }
 
   /** Records in the batches completed since start. */
   public long recordsProcessed() {
-    return recordsProcessed.get();
+    BatchLoop l = loop;
+    return l == null ? 0 : l.recordsProcessed();
   }
 
   /** The last completed batch, if any. */
   public Optional<BatchStats> lastBatch() {
-    return Optional.ofNullable(lastBatch);
+    BatchLoop l = loop;
+    return Optional.ofNullable(l == null ? null : l.lastBatch());
   }
 
   // ---------------------------------------------------------------- configuration
 
   /**
    * Options of an engine. Setters validate their argument and throw
-   * {@link IllegalArgumentException} or {@link NullPointerException} naming the accepted range.
-   * Not thread-safe.
+   * {@link IllegalArgumentException} or {@link NullPointerException} naming the option and the
+   * accepted range. {@link #build()} copies the options: setters called afterwards change later
+   * builds only, never a built engine. Not thread-safe.
    */
   public static final class Builder {
     private Function<String, Storage> dataStorage;
@@ -500,13 +288,13 @@ public final class MicroBatchEngine implements AutoCloseable {
 
     /** How often a batch is cut; default 1 s, at least 1 ms. */
     public Builder batchInterval(Duration interval) {
-      this.batchInterval = positive(interval, "batchInterval");
+      this.batchInterval = EngineConfig.atLeastOneMilli(interval, "batchInterval");
       return this;
     }
 
     /** How often the block generators cut a block of single records; default 200 ms. */
     public Builder blockInterval(Duration interval) {
-      this.blockInterval = positive(interval, "blockInterval");
+      this.blockInterval = EngineConfig.atLeastOneMilli(interval, "blockInterval");
       return this;
     }
 
@@ -516,18 +304,19 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** Adds a receiver under a unique, non-empty id of at most 255 UTF-8 bytes. */
+    /**
+     * Adds a receiver. Its id names its data log (the README's {@code dataStorage} makes it a
+     * directory name) and is written in every block's metadata, so it must be safe as a file name
+     * everywhere: 1 to 64 characters of {@code [A-Za-z0-9._-]}, starting with a letter or digit
+     * (so never {@code "."}, {@code ".."} or hidden), not {@code meta} or {@code metadata} in any
+     * case (the names the examples give the metadata log), and unique ignoring case (file systems
+     * that ignore case would put two receivers in one directory).
+     *
+     * @throws IllegalArgumentException naming the id and the rule it breaks
+     */
     public Builder receiver(String id, Receiver receiver) {
-      Objects.requireNonNull(id, "receiver id");
-      Objects.requireNonNull(receiver, "receiver");
-      int length = id.getBytes(StandardCharsets.UTF_8).length;
-      if (length == 0 || length > 255) {
-        throw new IllegalArgumentException("receiver id must be 1 to 255 UTF-8 bytes, got \"" + id
-            + "\"");
-      }
-      if (receivers.putIfAbsent(id, receiver) != null) {
-        throw new IllegalArgumentException("receiver id " + id + " is already used");
-      }
+      EngineConfig.checkReceiverId(id, receivers.keySet());
+      receivers.put(id, Objects.requireNonNull(receiver, "receiver"));
       return this;
     }
 
@@ -537,21 +326,16 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** Largest encoded block (and so largest record); default 4 MiB. */
+    /** Largest encoded block (and so largest record); default 4 MiB, 64 bytes to 128 MiB. */
     public Builder maxBlockBytes(int bytes) {
-      if (bytes < 64) {
-        throw new IllegalArgumentException("maxBlockBytes must be at least 64, got " + bytes);
-      }
-      this.maxBlockBytes = bytes;
+      this.maxBlockBytes = (int) EngineConfig.inRange(bytes, 64, EngineConfig.MAX_BLOCK_BYTES,
+          "maxBlockBytes");
       return this;
     }
 
     /** Bound on bytes a receiver has accepted and not yet made durable; default 64 MiB. */
     public Builder maxBufferedBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxBufferedBytes must be positive, got " + bytes);
-      }
-      this.maxBufferedBytes = bytes;
+      this.maxBufferedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxBufferedBytes");
       return this;
     }
 
@@ -563,68 +347,52 @@ public final class MicroBatchEngine implements AutoCloseable {
 
     /** Rate limit per receiver in records per second; 0 (the default) for none. */
     public Builder maxRecordsPerSecond(long records) {
-      if (records < 0) {
-        throw new IllegalArgumentException("maxRecordsPerSecond must not be negative, got "
-            + records);
-      }
-      this.maxRecordsPerSecond = records;
-      return this;
-    }
-
-    /** Segment size of the data logs; default 64 MiB. Cleanup deletes whole segments. */
-    public Builder dataSegmentSize(long bytes) {
-      this.dataSegmentSize = bytes;
+      this.maxRecordsPerSecond = EngineConfig.inRange(records, 0, Long.MAX_VALUE,
+          "maxRecordsPerSecond");
       return this;
     }
 
     /**
-     * Segment size of the metadata log; default 1 MiB. Small, so that compaction can delete the
-     * segments behind each snapshot; a snapshot must fit in half of it.
+     * Segment size of the data logs; default 64 MiB, at least 4 KiB. Cleanup deletes whole
+     * segments.
      */
-    public Builder metadataSegmentSize(long bytes) {
-      this.metadataSegmentSize = bytes;
+    public Builder dataSegmentSize(long bytes) {
+      this.dataSegmentSize = EngineConfig.inRange(bytes, EngineConfig.MIN_SEGMENT_SIZE,
+          Long.MAX_VALUE, "dataSegmentSize");
       return this;
     }
 
-    /** Called on the batch thread after each batch's completion is durable; keep it short. */
+    /**
+     * Segment size of the metadata log; default 1 MiB, 4 KiB to 256 MiB. Small, so that compaction
+     * can delete the segments behind each snapshot; a snapshot must fit in half of it.
+     */
+    public Builder metadataSegmentSize(long bytes) {
+      this.metadataSegmentSize = EngineConfig.inRange(bytes, EngineConfig.MIN_SEGMENT_SIZE,
+          EngineConfig.MAX_METADATA_SEGMENT_SIZE, "metadataSegmentSize");
+      return this;
+    }
+
+    /**
+     * Called on the batch thread after each batch's completion is durable; keep it short. It may
+     * call {@link MicroBatchEngine#stop()} (see there).
+     */
     public Builder onBatchCompleted(Consumer<BatchStats> listener) {
       this.onBatchCompleted = listener;
       return this;
     }
 
     /**
-     * Checks the options and builds an engine; {@link MicroBatchEngine#start()} opens the logs.
+     * Checks the options and builds an engine with a copy of them; {@link MicroBatchEngine#start()}
+     * opens the logs.
      *
      * @throws IllegalStateException if a required option is missing
      * @throws IllegalArgumentException if the options contradict each other
      */
     public MicroBatchEngine build() {
-      if (dataStorage == null || metadataStorage == null || processor == null) {
-        throw new IllegalStateException("dataStorage, metadataStorage and processor are required");
-      }
-      if (dataSegmentSize < WriteAheadLog.Builder.MIN_SEGMENT_SIZE
-          || metadataSegmentSize < WriteAheadLog.Builder.MIN_SEGMENT_SIZE) {
-        throw new IllegalArgumentException("segment sizes must be at least "
-            + WriteAheadLog.Builder.MIN_SEGMENT_SIZE + " bytes");
-      }
-      if (maxBlockBytes > dataSegmentSize - 1024) {
-        throw new IllegalArgumentException("maxBlockBytes " + maxBlockBytes + " does not fit in"
-            + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
-            + " maxBlockBytes");
-      }
-      if (maxBufferedBytes < maxBlockBytes) {
-        throw new IllegalArgumentException("maxBufferedBytes " + maxBufferedBytes
-            + " is below maxBlockBytes " + maxBlockBytes + ": a full block could never be stored");
-      }
-      return new MicroBatchEngine(this);
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.toMillis() < 1) {
-        throw new IllegalArgumentException(what + " must be at least 1 ms, got " + d);
-      }
-      return d;
+      return new MicroBatchEngine(new EngineConfig(dataStorage, metadataStorage, batchInterval,
+          blockInterval, durability, receivers, processor, maxBlockBytes, maxBufferedBytes,
+          backPressure, maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize,
+          onBatchCompleted));
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.zerowal.receiver;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ import java.util.TreeMap;
 final class TrackerState {
   private final LinkedHashSet<BlockInfo> unallocated = new LinkedHashSet<>();
   private final TreeMap<Long, List<BlockInfo>> uncompleted = new TreeMap<>();
+  /** The blocks of {@link #uncompleted}: a BlockAdded checks it for every block stored. */
+  private final HashSet<BlockInfo> allocated = new HashSet<>();
   private long lastBatchTime = TrackerEvent.NO_BATCH;
 
   /**
@@ -25,7 +29,7 @@ final class TrackerState {
   void apply(TrackerEvent event, String where) {
     if (event instanceof TrackerEvent.BlockAdded e) {
       BlockInfo b = e.block();
-      if (unallocated.contains(b) || isAllocated(b)) {
+      if (unallocated.contains(b) || allocated.contains(b)) {
         throw contradiction(where, "adds " + b + " a second time");
       }
       unallocated.add(b);
@@ -42,6 +46,7 @@ final class TrackerState {
           throw contradiction(where, "allocates " + b + " to batch " + e.batchTime()
               + " but it is not an unallocated block");
         }
+        allocated.add(b);
       }
       if (continued) {
         List<BlockInfo> all = new ArrayList<>(uncompleted.get(lastBatchTime));
@@ -52,26 +57,21 @@ final class TrackerState {
       }
       lastBatchTime = e.batchTime();
     } else if (event instanceof TrackerEvent.BatchCompleted e) {
-      if (uncompleted.remove(e.batchTime()) == null) {
+      List<BlockInfo> done = uncompleted.remove(e.batchTime());
+      if (done == null) {
         throw contradiction(where, "completes batch " + e.batchTime()
             + ", which is not an allocated, uncompleted batch");
       }
+      done.forEach(allocated::remove);
     } else if (event instanceof TrackerEvent.Snapshot e) {
       unallocated.clear();
       unallocated.addAll(e.unallocated());
       uncompleted.clear();
       uncompleted.putAll(e.uncompleted());
+      allocated.clear();
+      uncompleted.values().forEach(allocated::addAll);
       lastBatchTime = e.lastBatchTime();
     }
-  }
-
-  private boolean isAllocated(BlockInfo b) {
-    for (List<BlockInfo> blocks : uncompleted.values()) {
-      if (blocks.contains(b)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   TrackerEvent.Snapshot snapshot() {
@@ -80,6 +80,10 @@ final class TrackerState {
 
   List<BlockInfo> unallocated() {
     return new ArrayList<>(unallocated);
+  }
+
+  int unallocatedCount() {
+    return unallocated.size();
   }
 
   /** Batches allocated and not completed, by batch time, oldest first. */
@@ -91,20 +95,11 @@ final class TrackerState {
     return lastBatchTime;
   }
 
-  /** The oldest data-log sequence of {@code receiverId} still needed, or MAX_VALUE if none. */
-  long oldestNeeded(String receiverId) {
-    long oldest = Long.MAX_VALUE;
-    for (BlockInfo b : unallocated) {
-      if (b.receiverId().equals(receiverId)) {
-        oldest = Math.min(oldest, b.blockId());
-      }
-    }
-    for (List<BlockInfo> blocks : uncompleted.values()) {
-      for (BlockInfo b : blocks) {
-        if (b.receiverId().equals(receiverId)) {
-          oldest = Math.min(oldest, b.blockId());
-        }
-      }
+  /** The oldest data-log sequence each receiver's blocks still need, for receivers with blocks. */
+  Map<String, Long> oldestNeeded() {
+    Map<String, Long> oldest = new HashMap<>();
+    for (BlockInfo b : allBlocks()) {
+      oldest.merge(b.receiverId(), b.blockId(), Math::min);
     }
     return oldest;
   }

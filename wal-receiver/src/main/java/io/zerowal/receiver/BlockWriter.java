@@ -1,0 +1,212 @@
+package io.zerowal.receiver;
+
+import io.zerowal.core.BackPressure;
+import io.zerowal.core.BackPressureException;
+import io.zerowal.core.LogFailedException;
+import io.zerowal.core.RecordHandle;
+import io.zerowal.core.WriteAheadLog;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The store path of one receiver, behind {@link ReceiverContext} and {@link BlockGenerator}:
+ * bounds the bytes accepted and not yet durable, appends each encoded block to the receiver's data
+ * log, journals it with the {@link BlockTracker} once durable, and completes the store's future
+ * once the BlockAdded is durable too. Thread-safe.
+ */
+final class BlockWriter {
+  private final String receiverId;
+  private final WriteAheadLog dataLog;
+  private final BlockTracker tracker;
+  private final LogCleaner.Floors floors;
+  private final long maxBufferedBytes;
+  private final BackPressure backPressure;
+  private final Consumer<Throwable> onLogFailure;
+  private final EngineThreads threads;
+
+  private final Object appendLock = new Object();
+  private boolean appendsClosed; // guarded by appendLock
+
+  private final Object room = new Object();
+  private long buffered; // guarded by room
+  private volatile boolean stopped;
+
+  private final AtomicLong records = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong blocks = new AtomicLong();
+  private final AtomicLong latencyNanos = new AtomicLong();
+  private final AtomicLong maxLatencyNanos = new AtomicLong();
+
+  BlockWriter(String receiverId, WriteAheadLog dataLog, BlockTracker tracker,
+      LogCleaner.Floors floors, EngineConfig config, Consumer<Throwable> onLogFailure,
+      EngineThreads threads) {
+    this.receiverId = receiverId;
+    this.dataLog = dataLog;
+    this.tracker = tracker;
+    this.floors = floors;
+    this.maxBufferedBytes = config.maxBufferedBytes();
+    this.backPressure = config.backPressure();
+    this.onLogFailure = onLogFailure;
+    this.threads = threads;
+  }
+
+  /** Appends an encoded block; {@code result} completes once the block and its BlockAdded are durable. */
+  void submit(ByteBuffer block, int count, long payload, long reserved, long startNanos,
+      CompletableFuture<BlockInfo> result) {
+    long floor;
+    CompletableFuture<RecordHandle> data;
+    synchronized (appendLock) {
+      if (appendsClosed) {
+        refuse(result, reserved);
+        return;
+      }
+      try {
+        // Every record appended from now on gets a sequence at least the floor: cleanup keeps it.
+        floor = floors.hold();
+        try {
+          data = dataLog.append(block);
+        } catch (RuntimeException e) {
+          floors.release(floor);
+          throw e;
+        }
+      } catch (RuntimeException e) {
+        release(reserved);
+        threads.fail(result, e);
+        return;
+      }
+    }
+    data.whenComplete((handle, error) -> {
+      if (error != null) {
+        floors.release(floor);
+        fail(result, reserved, error);
+        return;
+      }
+      BlockInfo info = new BlockInfo(receiverId, count, payload, handle);
+      CompletableFuture<RecordHandle> added;
+      try {
+        // The block is durable in the data log before its BlockAdded is appended: a crash can
+        // leave data without metadata (never acknowledged, cleaned later) but never the reverse.
+        added = tracker.addBlock(info);
+      } catch (RuntimeException e) {
+        fail(result, reserved, e);
+        return;
+      } finally {
+        // After the tracker holds the block, so that cleanup sees it in one place or the other.
+        floors.release(floor);
+      }
+      added.whenComplete((h, metaError) -> {
+        if (metaError != null) {
+          fail(result, reserved, metaError);
+          return;
+        }
+        release(reserved);
+        long latency = System.nanoTime() - startNanos;
+        records.addAndGet(count);
+        bytes.addAndGet(payload);
+        blocks.incrementAndGet();
+        latencyNanos.addAndGet(latency);
+        maxLatencyNanos.accumulateAndGet(latency, Math::max);
+        threads.complete(result, info);
+      });
+    });
+  }
+
+  private void fail(CompletableFuture<BlockInfo> result, long reserved, Throwable error) {
+    release(reserved);
+    threads.fail(result, error);
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (cause instanceof LogFailedException) {
+      onLogFailure.accept(cause);
+    }
+  }
+
+  /** Fails a store refused because the engine stops, and gives its room back. */
+  void refuse(CompletableFuture<BlockInfo> result, long reserved) {
+    release(reserved);
+    threads.fail(result, stoppedException());
+  }
+
+  /** Waits for room for {@code size} bytes; false if the receiver stopped meanwhile. */
+  boolean reserve(long size) {
+    synchronized (room) {
+      while (buffered > 0 && buffered + size > maxBufferedBytes) {
+        if (backPressure == BackPressure.FAIL_FAST) {
+          throw new BackPressureException("receiver " + receiverId + " already buffers " + buffered
+              + " bytes not yet durable (maxBufferedBytes " + maxBufferedBytes + "): retry later,"
+              + " slow the source, or configure BackPressure.BLOCK");
+        }
+        if (stopped) {
+          return false;
+        }
+        try {
+          room.wait(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for room to store in receiver "
+              + receiverId, e);
+        }
+      }
+      buffered += size;
+      return true;
+    }
+  }
+
+  void release(long size) {
+    synchronized (room) {
+      buffered -= size;
+      room.notifyAll();
+    }
+  }
+
+  boolean isStopped() {
+    return stopped;
+  }
+
+  /** Makes {@link #isStopped()} true, so that the receiver's loops end; stores are refused. */
+  void markStopping() {
+    stopped = true;
+  }
+
+  /** Refuses appends from now on; called after the generator stored or failed what it held. */
+  void close() {
+    stopped = true;
+    synchronized (appendLock) {
+      appendsClosed = true;
+    }
+    synchronized (room) {
+      room.notifyAll();
+    }
+  }
+
+  /** Waits until every accepted store has completed, one way or the other. */
+  void awaitStored() {
+    synchronized (room) {
+      while (buffered > 0) {
+        try {
+          room.wait(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  ReceiverStats stats() {
+    long b;
+    synchronized (room) {
+      b = buffered;
+    }
+    return new ReceiverStats(receiverId, records.get(), bytes.get(), blocks.get(),
+        latencyNanos.get(), maxLatencyNanos.get(), b);
+  }
+
+  IllegalStateException stoppedException() {
+    return new IllegalStateException("receiver " + receiverId + " is stopped: its engine is "
+        + "stopping, so the records were not stored; do not acknowledge them upstream");
+  }
+}

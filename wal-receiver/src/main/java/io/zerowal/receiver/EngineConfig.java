@@ -1,0 +1,121 @@
+package io.zerowal.receiver;
+
+import io.zerowal.core.BackPressure;
+import io.zerowal.core.Durability;
+import io.zerowal.core.storage.Storage;
+import io.zerowal.core.WriteAheadLog;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The options of one engine, copied from its {@link MicroBatchEngine.Builder} at {@code build()}
+ * and checked there (each setter checks its own argument with the helpers here): a setter called later changes the builder, never a built engine. Immutable
+ * (the storages, receivers and callbacks it refers to are the user's).
+ */
+record EngineConfig(
+    Function<String, Storage> dataStorage,
+    Storage metadataStorage,
+    Duration batchInterval,
+    Duration blockInterval,
+    Durability durability,
+    Map<String, Receiver> receivers,
+    BatchProcessor processor,
+    int maxBlockBytes,
+    long maxBufferedBytes,
+    BackPressure backPressure,
+    long maxRecordsPerSecond,
+    long dataSegmentSize,
+    long metadataSegmentSize,
+    Consumer<BatchStats> onBatchCompleted) {
+
+  // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
+  // the engine does not expose): the largest block and the largest metadata record (half a
+  // metadata segment) stay well below it.
+  static final int MAX_BLOCK_BYTES = 128 << 20;
+  static final long MAX_METADATA_SEGMENT_SIZE = 256L << 20;
+  static final long MIN_SEGMENT_SIZE = WriteAheadLog.Builder.MIN_SEGMENT_SIZE;
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  /**
+   * Checks what single setters cannot: required options and options that contradict each other.
+   *
+   * @throws IllegalStateException if a required option is missing
+   * @throws IllegalArgumentException if the options contradict each other
+   */
+  EngineConfig {
+    if (dataStorage == null || metadataStorage == null || processor == null) {
+      throw new IllegalStateException("dataStorage, metadataStorage and processor are required");
+    }
+    if (maxBlockBytes > dataSegmentSize - 1024) {
+      throw new IllegalArgumentException("maxBlockBytes " + maxBlockBytes + " does not fit in"
+          + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
+          + " maxBlockBytes");
+    }
+    if (maxBufferedBytes < maxBlockBytes) {
+      throw new IllegalArgumentException("maxBufferedBytes " + maxBufferedBytes
+          + " is below maxBlockBytes " + maxBlockBytes + ": a full block could never be stored");
+    }
+    receivers = Collections.unmodifiableMap(new LinkedHashMap<>(receivers)); // keeps their order
+  }
+
+  /** {@code value} if it lies in {@code [min, max]}; otherwise an exception naming the option. */
+  static long inRange(long value, long min, long max, String option) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(option + (max == Long.MAX_VALUE
+          ? " must be at least " + min : " must be between " + min + " and " + max)
+          + (option.endsWith("Bytes") || option.endsWith("Size") ? " bytes" : "") + ", got "
+          + value);
+    }
+    return value;
+  }
+
+  /** {@code d} if it is at least 1 ms. */
+  static Duration atLeastOneMilli(Duration d, String option) {
+    Objects.requireNonNull(d, option);
+    if (d.toMillis() < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1 ms, got " + d);
+    }
+    return d;
+  }
+
+  /**
+   * Checks a receiver id against the rules of {@link MicroBatchEngine.Builder#receiver} and the
+   * ids already used.
+   *
+   * @throws IllegalArgumentException naming the id and the rule it breaks
+   */
+  static void checkReceiverId(String id, Set<String> used) {
+    Objects.requireNonNull(id, "receiver id");
+    if (id.isEmpty() || id.length() > 64) {
+      throw new IllegalArgumentException("receiver id \"" + id + "\" must be 1 to 64 characters"
+          + " long, got " + id.length());
+    }
+    if (!SAFE_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("receiver id \"" + id + "\" must be made of"
+          + " [A-Za-z0-9._-] and start with a letter or digit, since it names the receiver's data"
+          + " log (a directory in the usual dataStorage)");
+    }
+    if (id.equalsIgnoreCase("meta") || id.equalsIgnoreCase("metadata")) {
+      throw new IllegalArgumentException("receiver id \"" + id + "\" is reserved for the metadata"
+          + " log, which the examples keep next to the data logs: choose another id");
+    }
+    for (String u : used) {
+      if (u.equalsIgnoreCase(id)) {
+        throw new IllegalArgumentException("receiver id \"" + id + "\" is already used (as \"" + u
+            + "\"): ids must be unique ignoring case");
+      }
+    }
+  }
+
+  /** Largest metadata record: a snapshot must fit in half a segment, so compaction can roll. */
+  int metadataMaxRecordSize() {
+    return (int) (metadataSegmentSize / 2);
+  }
+}

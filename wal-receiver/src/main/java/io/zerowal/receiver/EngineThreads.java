@@ -1,0 +1,60 @@
+package io.zerowal.receiver;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Knows which threads are the engine's own: the threads it starts, and any thread while it runs a
+ * callback into user code for this engine (a store's acknowledgement runs on a log's writer or
+ * completer thread; {@code onStop} runs on the stopping thread). A stop called on one of them must
+ * not wait for the engine to terminate: termination needs that very thread to return.
+ */
+final class EngineThreads {
+  private final Set<Thread> started = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<int[]> callbackDepth = ThreadLocal.withInitial(() -> new int[1]);
+
+  /** Starts {@code body} on a new thread of the engine. */
+  Thread start(String name, boolean daemon, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(daemon);
+    started.add(t);
+    t.start();
+    return t;
+  }
+
+  /** True on a thread the engine started or one running a callback of this engine. */
+  boolean isCurrentOwn() {
+    return started.contains(Thread.currentThread()) || callbackDepth.get()[0] > 0;
+  }
+
+  /** Runs user code, marking the current thread as the engine's meanwhile. */
+  void callback(Runnable userCode) {
+    int[] depth = callbackDepth.get();
+    depth[0]++;
+    try {
+      userCode.run();
+    } finally {
+      depth[0]--;
+    }
+  }
+
+  /** Completes a future handed to a receiver: its dependents are user code. */
+  <T> void complete(CompletableFuture<T> f, T value) {
+    callback(() -> f.complete(value));
+  }
+
+  /** Fails a future handed to a receiver: its dependents are user code. */
+  void fail(CompletableFuture<?> f, Throwable error) {
+    callback(() -> f.completeExceptionally(error));
+  }
+
+  /** Waits for every thread the engine started, except the current one. */
+  void joinAllButCurrent() throws InterruptedException {
+    for (Thread t : started) {
+      if (t != Thread.currentThread()) {
+        t.join();
+      }
+    }
+  }
+}
