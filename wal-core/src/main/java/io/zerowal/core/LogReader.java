@@ -187,7 +187,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
         FrameScanner.Result r = scanner.next();
         if (r == FrameScanner.Result.FRAME) {
           long seq = scanner.sequence();
-          boolean inOrder = segment.gaps ? seq > previous : seq == previous + 1;
+          boolean inOrder = Segment.follows(segment.gaps, previous, seq);
           if (scanner.type() != RecordFrame.TYPE_RECORD || !inOrder) {
             damaged(scanner.type() != RecordFrame.TYPE_RECORD
                 ? "frame of unexpected type " + scanner.type()
@@ -210,7 +210,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
           continue;
         }
         damaged(r == FrameScanner.Result.END ? "zeros where records were expected"
-            : LogRecovery.describe(r, scanner));
+            : scanner.describe(r));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading segment " + segment.name + " of log "

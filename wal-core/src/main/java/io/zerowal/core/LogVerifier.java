@@ -67,10 +67,10 @@ final class LogVerifier {
         if (r != FrameScanner.Result.FRAME) {
           throw new CorruptLogException(s.name, scanner.offset(),
               r == FrameScanner.Result.END ? "zeros where records were expected"
-                  : LogRecovery.describe(r, scanner));
+                  : scanner.describe(r));
         }
         long seq = scanner.sequence();
-        boolean inOrder = s.gaps ? seq > previous : seq == previous + 1;
+        boolean inOrder = Segment.follows(s.gaps, previous, seq);
         if (scanner.type() != RecordFrame.TYPE_RECORD || !inOrder) {
           throw new CorruptLogException(s.name, scanner.offset(), "record has sequence " + seq
               + " (type " + scanner.type() + ") where " + (previous + 1) + " was expected");
@@ -83,8 +83,8 @@ final class LogVerifier {
         byte[] footer = new byte[RecordFrame.FOOTER_SIZE];
         in.readFully(java.nio.ByteBuffer.wrap(footer), s.dataEnd);
         RecordFrame.Footer f = RecordFrame.decodeFooter(footer);
-        if (f == null || f.recordCount != count || f.framesCrc != framesCrc.value()
-            || f.lastSequence != s.lastSequence) {
+        if (f == null || f.recordCount() != count || f.framesCrc() != framesCrc.value()
+            || f.lastSequence() != s.lastSequence) {
           throw new CorruptLogException(s.name, s.dataEnd, "segment footer does not match its "
               + count + " records");
         }
