@@ -71,6 +71,19 @@ class ReaderDamageTest {
   }
 
   @Test
+  void verifyNamesTheSequencesAFlippedBitCosts() throws IOException {
+    MemoryStorage mem = new MemoryStorage();
+    byte[] segment = segment(0, 0, 9, 9);
+    segment[SegmentHeader.SIZE + RecordFrame.HEADER_SIZE + 2] ^= 0x10; // payload of record 0
+    put(mem, SegmentName.of(0), segment);
+    put(mem, SegmentName.of(10), segment(10, 10, 12, 12));
+    try (WriteAheadLog log = open(mem, RecoveryPolicy.STRICT)) {
+      assertThatThrownBy(log::verify).isInstanceOf(CorruptLogException.class)
+          .hasMessageContaining("sequences 0..0 are lost");
+    }
+  }
+
+  @Test
   void hasNextAfterCloseThrows() throws IOException {
     MemoryStorage mem = new MemoryStorage();
     put(mem, SegmentName.of(0), segment(0, 0, 2, 2));
