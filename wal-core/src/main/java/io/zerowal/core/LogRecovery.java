@@ -66,14 +66,6 @@ final class LogRecovery {
     for (Map.Entry<Long, String> e : segments.entrySet()) {
       long base = e.getKey();
       String name = e.getValue();
-      try {
-        checkReadable(name);
-      } catch (IOException failure) {
-        // Never skipped: a first segment left out would silently lose its records.
-        throw new IOException("segment " + name + " of log " + storage.describe() + " cannot be"
-            + " read (" + failure + "); if it is not a regular file (a directory, a dangling"
-            + " link), restore the segment or move it out of the log", failure);
-      }
       Long after = segments.higherKey(base);
       long coverEnd = after == null ? -1 : after - 1;
       TailRepair.Outcome last = null;
@@ -136,11 +128,6 @@ final class LogRecovery {
     return r == null ? null
         : new GroupCommitWriter.RecoveredTail(r.output(), r.baseSequence(), r.recordCount(),
             r.framesCrc());
-  }
-
-  /** Reads a byte of {@code name}, so that a segment that is not a readable file fails by name. */
-  private void checkReadable(String name) throws IOException {
-    check.read(name, new byte[1], 0);
   }
 
   /** Finishes interrupted salvages, drops a leftover spare, and lists the segments by base. */

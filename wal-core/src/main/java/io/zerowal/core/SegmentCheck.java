@@ -176,7 +176,12 @@ final class SegmentCheck {
     return count;
   }
 
-  /** Reads up to {@code dst.length} bytes of {@code name} at {@code position}; returns how many. */
+  /**
+   * Reads up to {@code dst.length} bytes of {@code name} at {@code position}; returns how many.
+   * Recovery reads every segment's header through here first, so a segment that is not a readable
+   * file fails {@code open} by name: never skipped, since a first segment left out would silently
+   * lose its records.
+   */
   int read(String name, byte[] dst, long position) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(dst);
     try (SegmentInput in = storage.openForRead(name)) {
@@ -188,6 +193,10 @@ final class SegmentCheck {
         }
         pos += n;
       }
+    } catch (IOException e) {
+      throw new IOException("segment " + name + " of log " + storage.describe() + " cannot be"
+          + " read (" + e + "); if it is not a regular file (a directory, a dangling link),"
+          + " restore the segment or move it out of the log", e);
     }
     return b.position();
   }
