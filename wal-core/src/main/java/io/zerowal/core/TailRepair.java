@@ -81,8 +81,20 @@ final class TailRepair {
       if (sealed.recordCount == 0 && sealed.lastSequence < base) {
         return reuseEmpty(name, base);
       }
-      syncAdopted(name, size);
-      return new Outcome(sealed, null, sealed.lastSequence + 1);
+      // A footer at the end does not prove the seal was synced: a roll writes the rest of a group
+      // and the footer, then syncs both, and a power loss may keep the footer's page but not an
+      // earlier one. So the last segment is scanned even when sealed: a torn frame before the
+      // footer makes it a torn tail like any other.
+      SegmentCheck.Scan records = check.scan(name, header, sealed.dataEnd);
+      boolean torn = records.problem != null ? records.tearable : records.validEnd < sealed.dataEnd;
+      if (!torn) {
+        CorruptLogException mismatch = footerMismatch(name, sealed, records, size);
+        if (mismatch != null) {
+          return corrupt(name, base, expected, mismatch);
+        }
+        syncAdopted(name, size);
+        return new Outcome(sealed, null, sealed.lastSequence + 1);
+      }
     }
 
     SegmentCheck.Scan scan = check.scan(name, header, size);
@@ -113,6 +125,24 @@ final class TailRepair {
           header.hasGaps()), null, scan.lastSequence + 1);
     }
     return new Outcome(null, reopened, scan.lastSequence + 1);
+  }
+
+  /**
+   * Whether a sealed last segment whose frames are whole disagrees with its footer, as
+   * {@code verify()} would find: a problem no crash explains.
+   */
+  private CorruptLogException footerMismatch(String name, Segment sealed, SegmentCheck.Scan records,
+      long size) throws IOException {
+    if (records.problem != null) {
+      return new CorruptLogException(name, records.problemOffset, records.problem);
+    }
+    RecordFrame.Footer footer = check.footerAtEnd(name, size);
+    if (records.records != sealed.recordCount || records.lastSequence > sealed.lastSequence
+        || footer.framesCrc() != records.framesCrc.value()) {
+      return new CorruptLogException(name, sealed.dataEnd, "segment footer does not match its "
+          + records.records + " records");
+    }
+    return null;
   }
 
   /**

@@ -31,6 +31,37 @@ class PageReorderCrashTest {
     assertThat(cut).isPositive();
   }
 
+  @Test
+  void lastSegmentWhoseFooterSurvivedALostEarlierPageIsATornTail() throws Exception {
+    // A roll writes the rest of a group and the footer, then syncs both: the footer's page may
+    // reach the disk while an earlier one does not. The footer must not make the hole trusted.
+    LogFixture crashed = LogFixture.crashedAfter(40, 300);
+    List<String> segments = crashed.segments();
+    String last = segments.get(segments.size() - 1);
+    MemoryStorage mem = crashed.storage();
+    List<RecordHandle> inLast = crashed.handlesIn(last);
+    FramesCrc framesCrc = new FramesCrc();
+    for (RecordHandle h : inLast) {
+      byte[] bytes = mem.contents(last);
+      int crc = java.nio.ByteBuffer.wrap(bytes, (int) h.offset() + RecordFrame.CRC_OFFSET, 4)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+      framesCrc.add(h.length(), crc);
+    }
+    RecordHandle lastRecord = inLast.get(inLast.size() - 1);
+    byte[] sealed = LogFixture.concat(mem.contents(last), RecordFrame.encodeFooter(
+        lastRecord.sequence(), inLast.size(), framesCrc.value()).array());
+    RecordHandle lost = inLast.get(2);
+    java.util.Arrays.fill(sealed, (int) lost.offset(), (int) lost.offset() + 100, (byte) 0);
+    mem.replaceContents(last, sealed);
+
+    try (WriteAheadLog log = LogFixture.builder(mem).open()) {
+      assertThat(log.recoveryReport().tornTail()).isTrue();
+      assertThat(log.recoveryReport().recordsCut()).isEqualTo(1);
+      crashed.assertFirstRecords(readAll(log), (int) lost.sequence());
+      assertThat(log.verify()).isEqualTo(lost.sequence());
+    }
+  }
+
   /** Returns the records cut after a hole. */
   private long runOnce(long seed) throws Exception {
     Random rnd = new Random(seed);
