@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * headers and footers, and hands the writer the segment to continue in.
  *
  * <ul>
- *   <li>Sealed segments cost a header and a footer read; only unsealed ones are scanned frame by
- *       frame, so recovery time depends on the open tail, not on the size of the log.</li>
+ *   <li>Sealed segments but the last cost a header and a footer read; only the last segment and
+ *       unsealed ones are scanned frame by frame, so recovery time depends on the open tail, not
+ *       on the size of the log.</li>
  *   <li>The last segment, the only one a crash can leave half written, is {@link TailRepair}'s.</li>
  *   <li>Anything else (a bad header, a missing footer on a segment that does not check out, a gap
  *       or repeat of sequences between segments) is mid-log corruption: STRICT fails with

@@ -92,7 +92,10 @@ public final class RecoveryReport {
     return corruptSegments;
   }
 
-  /** Bytes read frame by frame: the unsealed tail and any damaged segment. Sealed segments cost a header and a footer read each. */
+  /**
+   * Bytes read frame by frame: the last segment and any damaged segment. Other sealed segments cost
+   * a header and a footer read each.
+   */
   public long bytesScanned() {
     return bytesScanned;
   }
