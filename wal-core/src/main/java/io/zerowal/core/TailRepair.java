@@ -85,7 +85,16 @@ final class TailRepair {
       // and the footer, then syncs both, and a power loss may keep the footer's page but not an
       // earlier one. So the last segment is scanned even when sealed: a torn frame before the
       // footer makes it a torn tail like any other.
-      SegmentCheck.Scan records = check.scan(name, header, sealed.dataEnd);
+      SegmentCheck.Scan records;
+      try {
+        records = check.scan(name, header, sealed.dataEnd);
+      } catch (RecordTooLargeException e) {
+        // A whole, valid record above this open's maxRecordSize: the scan cannot go on, and no
+        // record can be dropped for it. Trust the footer as the other sealed segments are
+        // trusted; readers and verify() fail on that record with the same clear message.
+        syncAdopted(name, size);
+        return new Outcome(sealed, null, sealed.lastSequence + 1);
+      }
       boolean torn = records.problem != null ? records.tearable : records.validEnd < sealed.dataEnd;
       if (!torn) {
         CorruptLogException mismatch = footerMismatch(name, sealed, records, size);
