@@ -72,7 +72,7 @@ final class Salvage {
         FrameScanner.Result r;
         while ((r = scanner.next()) == FrameScanner.Result.FRAME) {
           long seq = scanner.sequence();
-          if (scanner.type() == RecordFrame.TYPE_RECORD && seq > lastCopied
+          if (scanner.type() == RecordFrame.TYPE_RECORD && Segment.follows(true, lastCopied, seq)
               && (coverEnd < 0 || seq <= coverEnd)) {
             out.write(scanner.frame());
             framesCrc.add(scanner.length(), scanner.maskedCrc());

@@ -52,13 +52,14 @@ final class TailRepair {
     try {
       header = check.readHeader(name, base);
     } catch (CorruptLogException e) {
-      if (check.hasIntactHeader(name) || check.footerAtEnd(name, size) != null) {
-        return corrupt(name, base, expected, e); // another segment's header, or a sealed segment
+      if (check.hasIntactHeader(name)) {
+        return corrupt(name, base, expected, e); // another segment's data under this name
       }
       // The header never reached the disk: the crash came while the segment was created or before
-      // its first group was synced (syncing any record syncs the header). Nothing in it was
-      // acknowledged. It is rewritten in place rather than deleted: its name is the only durable
-      // trace of the next sequence once older segments are truncated.
+      // its first group was synced (syncing any record, or the seal, syncs the header). Nothing in
+      // it was acknowledged, even if a footer's page survived. It is rewritten in place rather
+      // than deleted: its name is the only durable trace of the next sequence once older segments
+      // are truncated.
       cutTornTail(name, 0, size, base, "torn at creation");
       long next = Math.max(expected, base);
       Reopened reopened = reopen(name, base, 0, 0, new FramesCrc());
