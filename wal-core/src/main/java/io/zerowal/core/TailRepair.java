@@ -52,61 +52,84 @@ final class TailRepair {
     try {
       header = check.readHeader(name, base);
     } catch (CorruptLogException e) {
-      if (check.hasIntactHeader(name)) {
-        return corrupt(name, base, expected, e); // another segment's data under this name
-      }
-      // The header never reached the disk: the crash came while the segment was created or before
-      // its first group was synced (syncing any record, or the seal, syncs the header). Nothing in
-      // it was acknowledged, even if a footer's page survived. It is rewritten in place rather
-      // than deleted: its name is the only durable trace of the next sequence once older segments
-      // are truncated.
-      cutTornTail(name, 0, size, base, "torn at creation");
-      long next = Math.max(expected, base);
-      Reopened reopened = reopen(name, base, 0, 0, new FramesCrc());
-      if (reopened == null) {
-        storage.delete(name);
-        storage.syncDirectory();
-        return new Outcome(null, null, next);
-      }
-      reopened.output().write(new SegmentHeader(base, 0).encode());
-      return new Outcome(null, reopened, next);
+      return check.hasIntactHeader(name)
+          ? corrupt(name, base, expected, e) // another segment's data under this name
+          : tornAtCreation(name, base, expected, size);
     }
+    Outcome sealed = sealed(name, header, expected, size);
+    return sealed != null ? sealed : unsealed(name, header, expected, size);
+  }
 
+  /**
+   * The header never reached the disk: the crash came while the segment was created or before its
+   * first group was synced (syncing any record, or the seal, syncs the header). Nothing in it was
+   * acknowledged, even if a footer's page survived. It is rewritten in place rather than deleted:
+   * its name is the only durable trace of the next sequence once older segments are truncated.
+   */
+  private Outcome tornAtCreation(String name, long base, long expected, long size)
+      throws IOException {
+    cutTornTail(name, 0, size, base, "torn at creation");
+    long next = Math.max(expected, base);
+    Reopened reopened = reopen(name, base, 0, 0, new FramesCrc());
+    if (reopened == null) {
+      storage.delete(name);
+      storage.syncDirectory();
+      return new Outcome(null, null, next);
+    }
+    reopened.output().write(new SegmentHeader(base, 0).encode());
+    return new Outcome(null, reopened, next);
+  }
+
+  /**
+   * The outcome for a segment with a valid footer at its end whose frames check out, or null if it
+   * has none or a torn frame before it (then it is a torn tail like any unsealed segment). A footer
+   * does not prove the seal was synced: a roll writes the rest of a group and the footer, then
+   * syncs both, and a power loss may keep the footer's page but not an earlier one. So the last
+   * segment is scanned even when sealed.
+   */
+  private Outcome sealed(String name, SegmentHeader header, long expected, long size)
+      throws IOException {
+    long base = header.baseSequence;
     Segment sealed;
     try {
       sealed = check.sealed(name, header);
     } catch (CorruptLogException e) {
-      sealed = null; // an implausible footer at the end is scanned like any other bytes
+      return null; // an implausible footer at the end is scanned like any other bytes
     }
-    if (sealed != null) {
-      if (sealed.recordCount == 0 && sealed.lastSequence < base) {
-        return reuseEmpty(name, base);
+    if (sealed == null) {
+      return null;
+    }
+    if (sealed.recordCount == 0 && sealed.lastSequence < base) {
+      return reuseEmpty(name, base);
+    }
+    SegmentCheck.Scan records;
+    try {
+      records = check.scan(name, header, sealed.dataEnd);
+    } catch (RecordTooLargeException e) {
+      // A whole, valid record above this open's maxRecordSize: the scan cannot go on, and no
+      // record can be dropped for it. Trust the footer as the other sealed segments are trusted;
+      // readers and verify() fail on that record with the same clear message.
+      records = null;
+    }
+    if (records != null) {
+      boolean torn = records.problem != null ? records.tearable
+          : records.validEnd < sealed.dataEnd;
+      if (torn) {
+        return null;
       }
-      // A footer at the end does not prove the seal was synced: a roll writes the rest of a group
-      // and the footer, then syncs both, and a power loss may keep the footer's page but not an
-      // earlier one. So the last segment is scanned even when sealed: a torn frame before the
-      // footer makes it a torn tail like any other.
-      SegmentCheck.Scan records;
-      try {
-        records = check.scan(name, header, sealed.dataEnd);
-      } catch (RecordTooLargeException e) {
-        // A whole, valid record above this open's maxRecordSize: the scan cannot go on, and no
-        // record can be dropped for it. Trust the footer as the other sealed segments are
-        // trusted; readers and verify() fail on that record with the same clear message.
-        syncAdopted(name, size);
-        return new Outcome(sealed, null, sealed.lastSequence + 1);
-      }
-      boolean torn = records.problem != null ? records.tearable : records.validEnd < sealed.dataEnd;
-      if (!torn) {
-        CorruptLogException mismatch = footerMismatch(name, sealed, records, size);
-        if (mismatch != null) {
-          return corrupt(name, base, expected, mismatch);
-        }
-        syncAdopted(name, size);
-        return new Outcome(sealed, null, sealed.lastSequence + 1);
+      CorruptLogException mismatch = footerMismatch(name, sealed, records, size);
+      if (mismatch != null) {
+        return corrupt(name, base, expected, mismatch);
       }
     }
+    syncAdopted(name, size);
+    return new Outcome(sealed, null, sealed.lastSequence + 1);
+  }
 
+  /** Scans the segment, cuts its torn tail (everything from the first bad frame), continues in it. */
+  private Outcome unsealed(String name, SegmentHeader header, long expected, long size)
+      throws IOException {
+    long base = header.baseSequence;
     SegmentCheck.Scan scan = check.scan(name, header, size);
     if (scan.problem != null && !scan.tearable) {
       return corrupt(name, base, expected,
@@ -115,17 +138,13 @@ final class TailRepair {
     if (scan.validEnd < size) {
       boolean zerosOnly = scan.problem == null;
       boolean preallocated = (header.flags & SegmentHeader.FLAG_PREALLOCATED) != 0;
-      if (zerosOnly && preallocated) {
-        // The end-of-data marker of a preallocated segment: its zeros are not a torn tail. Valid
-        // frames beyond a hole would be counted, but written data is dense, so look one window on.
-        long cut = check.countRecordsFrom(name, scan.validEnd + 1, size, scan.lastSequence + 1);
-        if (cut > 0) {
-          cutTornTail(name, scan.validEnd, size, scan.lastSequence + 1,
-              "zeros where a frame was expected");
-        }
-      } else {
-        cutTornTail(name, scan.validEnd, size, scan.lastSequence + 1,
-            zerosOnly ? "zeros after the last frame" : scan.problem);
+      // The end-of-data marker of a preallocated segment: its zeros are not a torn tail, unless
+      // valid frames follow (written data is dense, so cutTornTail looks one window of zeros on).
+      boolean quiet = zerosOnly && preallocated
+          && check.countRecordsFrom(name, scan.validEnd + 1, size, scan.lastSequence + 1) == 0;
+      if (!quiet) {
+        cutTornTail(name, scan.validEnd, size, scan.lastSequence + 1, !zerosOnly ? scan.problem
+            : preallocated ? "zeros where a frame was expected" : "zeros after the last frame");
       }
       storage.truncate(name, scan.validEnd);
     }
