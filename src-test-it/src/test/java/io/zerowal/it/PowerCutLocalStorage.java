@@ -27,20 +27,26 @@ import java.util.TreeMap;
  *   <li>Per file (inode, so it follows renames): its durable image, which is its content at the last
  *       {@code SegmentOutput.sync()}, {@code Storage.truncate} (durable at once), or preallocating
  *       {@code create} (forced by LocalStorage), and the lowest offset written or cut since.</li>
- *   <li>On a cut each file becomes its durable image with a random prefix of what was written since
- *       (from that lowest offset) laid over it: nothing, everything, or a cut at a random byte,
- *       possibly mid-frame. Bytes a {@code truncateToPosition} cut but no sync confirmed come back.</li>
+ *   <li>On a cut each file becomes its durable image with part of what was written since (from
+ *       that lowest offset) laid over it: nothing, everything, or a prefix cut at a random byte,
+ *       possibly mid-frame; or, in a fifth of the cuts, the {@value #PAGE}-byte pages of that range
+ *       each kept or lost on its own, so that a later page may survive an earlier one (disks and
+ *       kernels write back an unsynced range in any order). Bytes a {@code truncateToPosition} cut
+ *       but no sync confirmed come back.</li>
  *   <li>The namespace is the one of the last {@code syncDirectory()}: a file whose create was not
  *       dir-synced vanishes (even if its data was synced), a rename not dir-synced is undone, and a
  *       delete not dir-synced is undone (the file comes back with the durable image it had when it was
  *       deleted; a copy is kept at delete time).</li>
- *   <li>Not modelled: reordering of writes inside the unsynced range (only a prefix survives), and
- *       file-system metadata journaling modes; a real kernel may keep more, never less.</li>
+ *   <li>Not modelled: file-system metadata journaling modes (the length of a file whose later page
+ *       survives follows that page); a real kernel may keep more, never less.</li>
  * </ul>
  * Every call after the cut, on this instance or an output or input it handed out, throws
  * {@link IOException}. Thread-safe: all operations and the cut hold this instance's monitor.
  */
 final class PowerCutLocalStorage implements Storage {
+  /** The unit in which a cut may write back an unsynced range out of order. */
+  static final int PAGE = 4096;
+
   private final Path dir;
   private final LocalStorage local;
   private final Map<String, Node> current = new HashMap<>();
@@ -127,7 +133,12 @@ final class PowerCutLocalStorage implements Storage {
       byte[] image = n.durableImage;
       long from = Math.min(n.dirtyFrom, now.length);
       long span = now.length - from;
-      long kept = switch (random.nextInt(4)) {
+      int choice = random.nextInt(5);
+      if (choice == 4) {
+        finalBytes.put(n, pagesOutOfOrder(image, now, (int) from, random));
+        continue;
+      }
+      long kept = switch (choice) {
         case 0 -> 0;
         case 1 -> span;
         default -> span <= 0 ? 0 : (long) (random.nextDouble() * (span + 1));
@@ -149,6 +160,21 @@ final class PowerCutLocalStorage implements Storage {
       Files.write(dir.resolve(e.getKey()), finalBytes.get(e.getValue()));
     }
     return new PowerCutLocalStorage(dir);
+  }
+
+  /** The durable image with each page of {@code now[from..]} kept or lost on its own. */
+  private static byte[] pagesOutOfOrder(byte[] image, byte[] now, int from, Random random) {
+    byte[] after = Arrays.copyOf(image, Math.max(image.length, now.length));
+    int end = image.length;
+    for (int page = from - from % PAGE; page < now.length; page += PAGE) {
+      if (random.nextBoolean()) {
+        int lo = Math.max(page, from);
+        int hi = Math.min(page + PAGE, now.length);
+        System.arraycopy(now, lo, after, lo, hi - lo);
+        end = Math.max(end, hi);
+      }
+    }
+    return Arrays.copyOf(after, end);
   }
 
   private void before(String op) throws IOException {

@@ -83,19 +83,19 @@ final class FrameScanner {
     }
     int headerBytes = (int) Math.min(RecordFrame.HEADER_SIZE, left);
     int at = ensure(headerBytes);
-    if (allZero(at, Math.min(headerBytes, 9))) {
+    if (allZero(at, Math.min(headerBytes, RecordFrame.END_MARKER_SIZE))) {
       return Result.END;
     }
     if (left < RecordFrame.HEADER_SIZE) {
       return Result.TRUNCATED;
     }
-    length = buf.getInt(at);
-    maskedCrc = buf.getInt(at + 4);
-    type = buf.get(at + 8);
-    sequence = buf.getLong(at + 9);
-    if (length < 0 || length > Math.max(maxRecordSize, RecordFrame.FOOTER_PAYLOAD_SIZE)) {
+    length = RecordFrame.length(buf, at);
+    maskedCrc = RecordFrame.storedCrc(buf, at);
+    type = RecordFrame.type(buf, at);
+    sequence = RecordFrame.sequence(buf, at);
+    if (length < 0 || length > RecordFrame.lengthBound(maxRecordSize)) {
       if (length > 0 && length <= WriteAheadLog.Builder.MAX_RECORD_SIZE_LIMIT
-          && RecordFrame.frameSize(length) <= left && crcMatches()) {
+          && RecordFrame.frameSize(length) <= left && streamedCrcMatches()) {
         // A whole, valid record above the bound: the log was written with a larger maxRecordSize.
         // Cutting it as a torn tail or skipping it as corruption would drop an acknowledged record.
         throw new RecordTooLargeException("segment " + name + " holds a valid record of " + length
@@ -107,22 +107,59 @@ final class FrameScanner {
     if (RecordFrame.frameSize(length) > left) {
       return Result.TRUNCATED;
     }
-    if (!crcMatches()) {
+    at = ensure(RecordFrame.HEADER_SIZE + length);
+    if (RecordFrame.crcOf(crc, buf, at, length) != maskedCrc) {
       return Result.BAD_CRC;
     }
     position += RecordFrame.HEADER_SIZE + length;
     return Result.FRAME;
   }
 
-  /** Whether the frame of {@link #length} bytes at {@link #position} has the CRC it claims. */
-  private boolean crcMatches() throws IOException {
-    int at = ensure(RecordFrame.HEADER_SIZE + length);
+  /**
+   * Whether the frame at {@link #position}, whose length is beyond {@code maxRecordSize}, has the CRC
+   * it claims: computed a buffer at a time, so that a length field never drives an allocation. The
+   * buffered bytes are dropped; the next {@link #ensure} reads them again.
+   */
+  private boolean streamedCrcMatches() throws IOException {
     crc.reset();
-    int dataEnd = buf.limit();
-    buf.limit(at + RecordFrame.HEADER_SIZE + length).position(at + 8);
-    crc.update(buf);
-    buf.limit(dataEnd).position(0);
-    return RecordFrame.mask((int) crc.getValue()) == maskedCrc;
+    long pos = position + RecordFrame.TYPE_OFFSET;
+    long stop = position + RecordFrame.frameSize(length);
+    while (pos < stop) {
+      buf.clear().limit((int) Math.min(buf.capacity(), stop - pos));
+      int n = input.read(buf, pos);
+      if (n <= 0) {
+        break;
+      }
+      buf.flip();
+      crc.update(buf);
+      pos += n;
+    }
+    buf.clear().limit(0);
+    bufStart = position;
+    return pos == stop && RecordFrame.mask((int) crc.getValue()) == maskedCrc;
+  }
+
+  /** What a result other than {@link Result#FRAME} means, for messages that name the segment and offset. */
+  String describe(Result r) {
+    switch (r) {
+      case TRUNCATED:
+        return "frame is cut short by the end of the file";
+      case BAD_LENGTH:
+        return "frame length " + Integer.toUnsignedString(length)
+            + " exceeds maxRecordSize (if the log was written with a larger maxRecordSize, open it"
+            + " with that)";
+      case BAD_CRC:
+        return "frame checksum mismatch";
+      case END:
+        return "zeros where records were expected";
+      default:
+        return r.name();
+    }
+  }
+
+  /** The read buffer's size: bounded by the buffer size asked for and by maxRecordSize. */
+  int bufferCapacity() {
+    return buf.capacity();
   }
 
   /** Offset of the frame (or problem) the last {@link #next()} looked at. */
@@ -191,7 +228,10 @@ final class FrameScanner {
       return at;
     }
     if (n > buf.capacity()) {
-      ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(n, buf.capacity() * 2))
+      // n is at most a frame within the length bound: maxRecordSize bounds this allocation.
+      int grown = (int) Math.max(n, Math.min(2L * buf.capacity(),
+          RecordFrame.frameSize(RecordFrame.lengthBound(maxRecordSize))));
+      ByteBuffer bigger = ByteBuffer.allocateDirect(grown)
           .order(ByteOrder.LITTLE_ENDIAN);
       buf.position(at);
       bigger.put(buf);

@@ -69,6 +69,9 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
+        if (closed) {
+          throw new IllegalStateException("this LogReader is closed; call readFrom again");
+        }
         if (next == null && !done) {
           next = advance();
         }
@@ -187,11 +190,16 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
         FrameScanner.Result r = scanner.next();
         if (r == FrameScanner.Result.FRAME) {
           long seq = scanner.sequence();
-          boolean inOrder = segment.gaps ? seq > previous : seq == previous + 1;
-          if (scanner.type() != RecordFrame.TYPE_RECORD || !inOrder) {
+          if (scanner.type() != RecordFrame.TYPE_RECORD
+              || !Segment.follows(segment.gaps, previous, seq)) {
             damaged(scanner.type() != RecordFrame.TYPE_RECORD
                 ? "frame of unexpected type " + scanner.type()
                 : "record has sequence " + seq + " where " + (previous + 1) + " was expected");
+            continue;
+          }
+          if (seq > segment.lastSequence) {
+            damaged("record has sequence " + seq + " beyond the segment's last sequence "
+                + segment.lastSequence + " (its footer)");
             continue;
           }
           previous = seq;
@@ -206,11 +214,17 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
           return true;
         }
         if (r == FrameScanner.Result.END && scanner.offset() >= segment.dataEnd) {
+          long lastNeeded = Math.min(segment.lastSequence, end - 1);
+          if (!segment.gaps && previous < lastNeeded) {
+            // A sealed segment's footer says how far its records go; fewer frames are damage.
+            damaged("the segment's records end at sequence " + previous + " but it covers"
+                + " sequences up to " + segment.lastSequence + " (its footer)");
+            continue;
+          }
           closeSegment();
           continue;
         }
-        damaged(r == FrameScanner.Result.END ? "zeros where records were expected"
-            : LogRecovery.describe(r, scanner));
+        damaged(scanner.describe(r));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading segment " + segment.name + " of log "
@@ -243,18 +257,34 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     return true;
   }
 
-  private void damaged(String problem) {
+  /**
+   * A damaged frame at the scanner's offset. STRICT: throws. SKIP_CORRUPT: resumes at the next
+   * valid record of the segment, as salvage would keep it, and counts the sequences in between as
+   * skipped; without one, skips the rest of the segment.
+   */
+  private void damaged(String problem) throws IOException {
     CorruptLogException e = new CorruptLogException(segment.name, scanner.offset(), problem);
     if (policy == RecoveryPolicy.STRICT) {
       done = true;
       closeSegment();
       throw e;
     }
-    long lost = Math.max(0, Math.min(segment.lastSequence, end - 1) - Math.max(previous, from - 1));
+    FrameResync resync = new FrameResync(input, segment.dataEnd, maxRecordSize, Long.MAX_VALUE);
+    long resumeAt = resync.next(scanner.offset() + 1, previous + 1);
+    boolean resumes = resumeAt >= 0 && resync.sequence() <= segment.lastSequence;
+    long lostUpTo = resumes ? resync.sequence() - 1 : segment.lastSequence;
+    long lost = Math.max(0, Math.min(lostUpTo, end - 1) - Math.max(previous, from - 1));
     skipped += lost;
-    log.warn("skipping the rest of segment {} ({} records): {}", segment.name, lost,
-        e.getMessage());
-    closeSegment();
+    if (resumes) {
+      log.warn("skipping {} records of segment {}, resuming at offset {}: {}", lost, segment.name,
+          resumeAt, e.getMessage());
+      scanner = reusable.open(segment.name, input, resumeAt, segment.dataEnd);
+      previous = resync.sequence() - 1;
+    } else {
+      log.warn("skipping the rest of segment {} ({} records): {}", segment.name, lost,
+          e.getMessage());
+      closeSegment();
+    }
   }
 
   private void closeSegment() {

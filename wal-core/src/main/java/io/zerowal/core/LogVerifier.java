@@ -53,6 +53,22 @@ final class LogVerifier {
     return checked;
   }
 
+  /**
+   * The exception for damage at {@code offset}, naming the sequences it costs: those up to the
+   * segment's next valid record (what a SKIP_CORRUPT reader skips), or to its end.
+   */
+  private CorruptLogException damaged(Segment s, SegmentInput in, long offset, long previous,
+      String problem) throws IOException {
+    FrameResync resync = new FrameResync(in, s.dataEnd, maxRecordSize, Long.MAX_VALUE);
+    long next = resync.next(offset + 1, previous + 1);
+    long lostTo = next >= 0 && resync.sequence() <= s.lastSequence ? resync.sequence() - 1
+        : s.lastSequence;
+    String lost = lostTo > previous ? "; sequences " + (previous + 1) + ".." + lostTo + " are lost"
+        + (next >= 0 ? " (the next valid record is at offset " + next + ")" : "")
+        : "";
+    return new CorruptLogException(s.name, offset, problem + lost);
+  }
+
   private long verifySegment(Segment s) {
     try (SegmentInput in = storage.openForRead(s.name)) {
       FrameScanner scanner = scanner().open(s.name, in, SegmentHeader.SIZE, s.dataEnd);
@@ -65,14 +81,12 @@ final class LogVerifier {
           break;
         }
         if (r != FrameScanner.Result.FRAME) {
-          throw new CorruptLogException(s.name, scanner.offset(),
-              r == FrameScanner.Result.END ? "zeros where records were expected"
-                  : LogRecovery.describe(r, scanner));
+          throw damaged(s, in, scanner.offset(), previous, scanner.describe(r));
         }
         long seq = scanner.sequence();
-        boolean inOrder = s.gaps ? seq > previous : seq == previous + 1;
+        boolean inOrder = Segment.follows(s.gaps, previous, seq);
         if (scanner.type() != RecordFrame.TYPE_RECORD || !inOrder) {
-          throw new CorruptLogException(s.name, scanner.offset(), "record has sequence " + seq
+          throw damaged(s, in, scanner.offset(), previous, "record has sequence " + seq
               + " (type " + scanner.type() + ") where " + (previous + 1) + " was expected");
         }
         framesCrc.add(scanner.length(), scanner.maskedCrc());
@@ -83,8 +97,8 @@ final class LogVerifier {
         byte[] footer = new byte[RecordFrame.FOOTER_SIZE];
         in.readFully(java.nio.ByteBuffer.wrap(footer), s.dataEnd);
         RecordFrame.Footer f = RecordFrame.decodeFooter(footer);
-        if (f == null || f.recordCount != count || f.framesCrc != framesCrc.value()
-            || f.lastSequence != s.lastSequence) {
+        if (f == null || f.recordCount() != count || f.framesCrc() != framesCrc.value()
+            || f.lastSequence() != s.lastSequence) {
           throw new CorruptLogException(s.name, s.dataEnd, "segment footer does not match its "
               + count + " records");
         }

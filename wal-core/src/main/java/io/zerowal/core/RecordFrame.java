@@ -16,13 +16,24 @@ import java.util.zip.CRC32C;
  * first 9 bytes are zero marks the end of written data in a preallocated segment.
  */
 final class RecordFrame {
+  static final int LENGTH_OFFSET = 0;
+  static final int CRC_OFFSET = 4;
+  /** The CRC covers the frame from here (type, sequence, payload) to its end. */
+  static final int TYPE_OFFSET = 8;
+  static final int SEQUENCE_OFFSET = 9;
   static final int HEADER_SIZE = 17;
+  /** Bytes of type and sequence: what the CRC covers besides the payload. */
+  static final int CRC_HEADER_BYTES = HEADER_SIZE - TYPE_OFFSET;
+  /** A frame start whose first 9 bytes (length, crc, type) are zero marks the end of written data. */
+  static final int END_MARKER_SIZE = TYPE_OFFSET + 1;
   static final byte TYPE_RECORD = 1;
   static final byte TYPE_FOOTER = 2;
 
   /** Footer payload: recordCount:u64 | framesCrc:u32 (masked). The frame's sequence is the last one. */
   static final int FOOTER_PAYLOAD_SIZE = 12;
   static final int FOOTER_SIZE = HEADER_SIZE + FOOTER_PAYLOAD_SIZE;
+  private static final int FOOTER_RECORD_COUNT_OFFSET = HEADER_SIZE;
+  private static final int FOOTER_FRAMES_CRC_OFFSET = HEADER_SIZE + 8;
 
   private static final int MASK_DELTA = 0xa282ead8;
 
@@ -47,12 +58,52 @@ final class RecordFrame {
   }
 
   /**
+   * The largest {@code length} field a reader bounded by {@code maxRecordSize} accepts: a footer
+   * frame always decodes, even under a tiny bound.
+   */
+  static int lengthBound(int maxRecordSize) {
+    return Math.max(maxRecordSize, FOOTER_PAYLOAD_SIZE);
+  }
+
+  /** The {@code length} field of the frame whose header starts at {@code at} in {@code b}. */
+  static int length(ByteBuffer b, int at) {
+    return b.getInt(at + LENGTH_OFFSET);
+  }
+
+  /** The stored (masked) {@code crc} field. */
+  static int storedCrc(ByteBuffer b, int at) {
+    return b.getInt(at + CRC_OFFSET);
+  }
+
+  static byte type(ByteBuffer b, int at) {
+    return b.get(at + TYPE_OFFSET);
+  }
+
+  static long sequence(ByteBuffer b, int at) {
+    return b.getLong(at + SEQUENCE_OFFSET);
+  }
+
+  /**
    * The masked CRC of a frame whose type, sequence and payload lie contiguously in {@code buf} from
    * {@code typeOffset}, {@code 9 + payloadLength} bytes long.
    */
   static int crcOf(CRC32C crc, byte[] buf, int typeOffset, int payloadLength) {
     crc.reset();
-    crc.update(buf, typeOffset, 9 + payloadLength);
+    crc.update(buf, typeOffset, CRC_HEADER_BYTES + payloadLength);
+    return mask((int) crc.getValue());
+  }
+
+  /**
+   * The masked CRC of the frame of {@code payloadLength} bytes whose header starts at {@code at} in
+   * {@code b} (the whole frame must be in {@code b}); {@code b}'s position and limit are kept.
+   */
+  static int crcOf(CRC32C crc, ByteBuffer b, int at, int payloadLength) {
+    crc.reset();
+    int position = b.position();
+    int limit = b.limit();
+    b.limit(at + HEADER_SIZE + payloadLength).position(at + TYPE_OFFSET);
+    crc.update(b);
+    b.limit(limit).position(position);
     return mask((int) crc.getValue());
   }
 
@@ -67,11 +118,11 @@ final class RecordFrame {
     dst.put(start + HEADER_SIZE, payload, payload.position(), len);
     int end = start + HEADER_SIZE + len;
     crc.reset();
-    dst.limit(end).position(start + 8);
+    dst.limit(end).position(start + TYPE_OFFSET);
     crc.update(dst);
     dst.limit(dst.capacity());
     int masked = mask((int) crc.getValue());
-    dst.putInt(start + 4, masked);
+    dst.putInt(start + CRC_OFFSET, masked);
     return masked;
   }
 
@@ -85,26 +136,26 @@ final class RecordFrame {
     int len = payload.remaining();
     dst.putInt(len).putInt(0).put(TYPE_RECORD).putLong(sequence);
     crc.reset();
-    dst.position(start + 8);
+    dst.position(start + TYPE_OFFSET);
     crc.update(dst.limit(start + HEADER_SIZE));
     dst.limit(dst.capacity());
     int payloadPosition = payload.position();
     crc.update(payload);
     payload.position(payloadPosition);
     int masked = mask((int) crc.getValue());
-    dst.putInt(start + 4, masked);
+    dst.putInt(start + CRC_OFFSET, masked);
     return masked;
   }
 
   /** Encodes a complete footer frame. */
   static ByteBuffer encodeFooter(long lastSequence, long recordCount, int framesCrc) {
     ByteBuffer b = ByteBuffer.allocate(FOOTER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(0, FOOTER_PAYLOAD_SIZE);
-    b.put(8, TYPE_FOOTER);
-    b.putLong(9, lastSequence);
-    b.putLong(17, recordCount);
-    b.putInt(25, mask(framesCrc));
-    b.putInt(4, crcOf(new CRC32C(), b.array(), 8, FOOTER_PAYLOAD_SIZE));
+    b.putInt(LENGTH_OFFSET, FOOTER_PAYLOAD_SIZE);
+    b.put(TYPE_OFFSET, TYPE_FOOTER);
+    b.putLong(SEQUENCE_OFFSET, lastSequence);
+    b.putLong(FOOTER_RECORD_COUNT_OFFSET, recordCount);
+    b.putInt(FOOTER_FRAMES_CRC_OFFSET, mask(framesCrc));
+    b.putInt(CRC_OFFSET, crcOf(new CRC32C(), b.array(), TYPE_OFFSET, FOOTER_PAYLOAD_SIZE));
     return b;
   }
 
@@ -114,24 +165,15 @@ final class RecordFrame {
    */
   static Footer decodeFooter(byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (bytes.length != FOOTER_SIZE || b.getInt(0) != FOOTER_PAYLOAD_SIZE
-        || b.get(8) != TYPE_FOOTER
-        || b.getInt(4) != crcOf(new CRC32C(), bytes, 8, FOOTER_PAYLOAD_SIZE)) {
+    if (bytes.length != FOOTER_SIZE || length(b, 0) != FOOTER_PAYLOAD_SIZE
+        || type(b, 0) != TYPE_FOOTER
+        || storedCrc(b, 0) != crcOf(new CRC32C(), bytes, TYPE_OFFSET, FOOTER_PAYLOAD_SIZE)) {
       return null;
     }
-    return new Footer(b.getLong(9), b.getLong(17), unmask(b.getInt(25)));
+    return new Footer(sequence(b, 0), b.getLong(FOOTER_RECORD_COUNT_OFFSET),
+        unmask(b.getInt(FOOTER_FRAMES_CRC_OFFSET)));
   }
 
-  /** A decoded segment footer. */
-  static final class Footer {
-    final long lastSequence;
-    final long recordCount;
-    final int framesCrc;
-
-    Footer(long lastSequence, long recordCount, int framesCrc) {
-      this.lastSequence = lastSequence;
-      this.recordCount = recordCount;
-      this.framesCrc = framesCrc;
-    }
-  }
+  /** A decoded segment footer; {@code framesCrc} unmasked. */
+  record Footer(long lastSequence, long recordCount, int framesCrc) {}
 }

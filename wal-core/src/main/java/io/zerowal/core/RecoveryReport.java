@@ -18,13 +18,15 @@ public final class RecoveryReport {
   private final long nextSequence;
   private final long bytesTruncated;
   private final boolean tornTail;
+  private final long recordsCut;
   private final long recordsSkipped;
   private final List<String> corruptSegments;
   private final long bytesScanned;
   private final Duration duration;
 
   RecoveryReport(int segments, long records, long firstSequence, long nextSequence,
-      long bytesTruncated, boolean tornTail, long recordsSkipped, List<String> corruptSegments,
+      long bytesTruncated, boolean tornTail, long recordsCut, long recordsSkipped,
+      List<String> corruptSegments,
       long bytesScanned, Duration duration) {
     this.segments = segments;
     this.records = records;
@@ -32,6 +34,7 @@ public final class RecoveryReport {
     this.nextSequence = nextSequence;
     this.bytesTruncated = bytesTruncated;
     this.tornTail = tornTail;
+    this.recordsCut = recordsCut;
     this.recordsSkipped = recordsSkipped;
     this.corruptSegments = List.copyOf(corruptSegments);
     this.bytesScanned = bytesScanned;
@@ -68,6 +71,17 @@ public final class RecoveryReport {
     return tornTail;
   }
 
+  /**
+   * Records with a valid checksum that were found after the first damaged frame of the last
+   * segment and cut off with the torn tail. Syncs cover a prefix of the segment, so after a power
+   * loss these were never acknowledged (the disk kept a later page of the unfinished last group but
+   * not an earlier one). Non-zero without a crash means damage on the medium in the last segment:
+   * acknowledged records may be among them, and the log says so at WARN. Zero after a clean close.
+   */
+  public long recordsCut() {
+    return recordsCut;
+  }
+
   /** Records lost to mid-log corruption and skipped under {@link RecoveryPolicy#SKIP_CORRUPT}. */
   public long recordsSkipped() {
     return recordsSkipped;
@@ -78,7 +92,10 @@ public final class RecoveryReport {
     return corruptSegments;
   }
 
-  /** Bytes read frame by frame: the unsealed tail and any damaged segment. Sealed segments cost a header and a footer read each. */
+  /**
+   * Bytes read frame by frame: the last segment and any damaged segment. Other sealed segments cost
+   * a header and a footer read each.
+   */
   public long bytesScanned() {
     return bytesScanned;
   }
@@ -92,7 +109,7 @@ public final class RecoveryReport {
   public String toString() {
     return "RecoveryReport{segments=" + segments + ", records=" + records + ", sequences="
         + firstSequence + ".." + nextSequence + ", bytesTruncated=" + bytesTruncated
-        + ", tornTail=" + tornTail + ", recordsSkipped=" + recordsSkipped + ", corruptSegments="
+        + ", tornTail=" + tornTail + ", recordsCut=" + recordsCut + ", recordsSkipped=" + recordsSkipped + ", corruptSegments="
         + corruptSegments + ", bytesScanned=" + bytesScanned + ", duration=" + duration.toMillis()
         + "ms}";
   }

@@ -27,6 +27,14 @@ final class Segment {
     this.gaps = gaps;
   }
 
+  /**
+   * The sequence rule inside a segment, the one place it is written: each record follows the
+   * previous one by exactly one, or, in a {@code GAPS} segment, by at least one.
+   */
+  static boolean follows(boolean gaps, long previous, long sequence) {
+    return gaps ? sequence > previous : sequence == previous + 1;
+  }
+
   @Override
   public String toString() {
     return name + "[" + baseSequence + ".." + lastSequence + (sealed ? ", sealed" : ", unsealed")

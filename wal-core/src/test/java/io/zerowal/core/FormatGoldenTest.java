@@ -81,7 +81,9 @@ class FormatGoldenTest {
     mem.syncDirectory();
     try (WriteAheadLog log = WriteAheadLog.builder(mem).segmentSize(4096).maxRecordSize(2048)
         .open()) {
-      assertThat(log.recoveryReport().bytesScanned()).isZero();
+      // Only the last segment is read frame by frame (a footer does not prove its seal was synced).
+      assertThat(log.recoveryReport().bytesScanned())
+          .isEqualTo(golden(SEGMENTS[SEGMENTS.length - 1]).length - RecordFrame.FOOTER_SIZE);
       assertThat(log.verify()).isEqualTo(6);
       List<byte[]> read = new ArrayList<>();
       try (LogReader r = log.readFrom(0)) {

@@ -14,6 +14,9 @@ import java.util.Random;
  * that a power loss may lose.
  */
 final class MemoryFile {
+  /** The unit in which {@link #survivor} may write back an unsynced range out of order. */
+  static final int PAGE = 4096;
+
   private MemoryBytes current;
   private MemoryBytes durable;
   /** {@code [dirtyFrom, dirtyTo)} bounds every byte written since the last sync; empty if from >= to. */
@@ -75,20 +78,32 @@ final class MemoryFile {
   }
 
   /**
-   * What a power loss leaves of this file: the durable bytes with a prefix of the dirty range
-   * written over them. The prefix is empty in a quarter of the cases, complete in a quarter, and
-   * cut at a uniformly random byte otherwise, so tests see both extremes often.
+   * What a power loss leaves of this file: the durable bytes with part of the dirty range written
+   * over them, chosen from {@code random}, so that tests see every case often:
+   * <ul>
+   *   <li>nothing of the dirty range (a fifth of the cases), or all of it (a fifth);</li>
+   *   <li>a prefix cut at a uniformly random byte, possibly mid-frame (two fifths);</li>
+   *   <li>pages written back out of order (a fifth): each {@value #PAGE}-byte page (aligned to
+   *       the file) that the dirty range touches is kept or lost on its own, so a later page may
+   *       survive an earlier one, as disks and kernels do within an unsynced range.</li>
+   * </ul>
    */
   MemoryFile survivor(Random random) {
     MemoryBytes after = durable.copy();
     if (dirtyFrom < dirtyTo) {
       long span = dirtyTo - dirtyFrom;
-      long kept = switch (random.nextInt(4)) {
-        case 0 -> 0;
-        case 1 -> span;
-        default -> random.nextLong(span + 1);
-      };
-      after.copyFrom(current, dirtyFrom, dirtyFrom + kept);
+      switch (random.nextInt(5)) {
+        case 0 -> { }
+        case 1 -> after.copyFrom(current, dirtyFrom, dirtyTo);
+        case 2, 3 -> after.copyFrom(current, dirtyFrom, dirtyFrom + random.nextLong(span + 1));
+        default -> {
+          for (long page = dirtyFrom - dirtyFrom % PAGE; page < dirtyTo; page += PAGE) {
+            if (random.nextBoolean()) {
+              after.copyFrom(current, Math.max(page, dirtyFrom), Math.min(page + PAGE, dirtyTo));
+            }
+          }
+        }
+      }
     }
     return new MemoryFile(after, after.copy());
   }

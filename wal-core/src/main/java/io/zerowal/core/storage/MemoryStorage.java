@@ -186,11 +186,13 @@ public final class MemoryStorage implements Storage {
 
   /**
    * Simulates a power loss now and returns the storage as it comes back: the durable namespace;
-   * in each file its durable bytes, with a prefix of the bytes written since its last sync written
-   * over them (the prefix is chosen from {@code seed}: empty in about a quarter of the cases,
-   * complete in a quarter, and cut at a random byte, possibly mid-record, otherwise). Beyond that
-   * prefix the durable content, such as preallocated zeros, remains. The same seed on the same state
-   * gives the same result.
+   * in each file its durable bytes, with part of the bytes written since its last sync written
+   * over them, chosen from {@code seed}: none of them in about a fifth of the cases, all in a
+   * fifth, a prefix cut at a random byte (possibly mid-record) in two fifths, and in a fifth the
+   * 4 KiB pages of the unsynced range each kept or lost on its own — a later page may survive
+   * where an earlier one is lost, as disks reorder writes within an unsynced range. Where nothing
+   * was kept the durable content, such as preallocated zeros, remains. The same seed on the same
+   * state gives the same result.
    *
    * <p>The returned storage is unlocked, has this storage's capacity and no pending injected
    * faults. This instance is dead afterwards: every later call on it, and on every output and
