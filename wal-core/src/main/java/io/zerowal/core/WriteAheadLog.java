@@ -1,6 +1,5 @@
 package io.zerowal.core;
 
-import io.zerowal.core.storage.SegmentInput;
 import io.zerowal.core.storage.Storage;
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +56,7 @@ public final class WriteAheadLog implements Closeable {
   private final SegmentIndex index;
   private final GroupCommitWriter writer;
   private final RecoveryReport recoveryReport;
-  private final ConcurrentHashMap<String, SegmentInput> inputs = new ConcurrentHashMap<>();
+  private final SegmentInputs inputs;
   private final Object closeLock = new Object();
   private final java.util.concurrent.CountDownLatch released =
       new java.util.concurrent.CountDownLatch(1);
@@ -67,6 +65,7 @@ public final class WriteAheadLog implements Closeable {
   private WriteAheadLog(Storage storage, Config config) throws IOException {
     this.storage = storage;
     this.config = config;
+    this.inputs = new SegmentInputs(storage, config.maxOpenSegmentFiles);
     LogRecovery.Result recovered = new LogRecovery(storage, config).run();
     this.recoveryReport = recovered.report;
     this.index = new SegmentIndex(recovered.closed, null);
@@ -161,7 +160,9 @@ public final class WriteAheadLog implements Closeable {
       }
       limit = s.dataEnd;
     }
-    if (handle.offset() + RecordFrame.frameSize(handle.length()) > limit) {
+    // Written so that an offset near Long.MAX_VALUE cannot overflow past the check.
+    if (handle.offset() < SegmentHeader.SIZE
+        || handle.offset() > limit - RecordFrame.frameSize(handle.length())) {
       throw new IllegalArgumentException(handle + " lies beyond the records of segment "
           + SegmentName.of(handle.segment()) + ": the handle belongs to another log");
     }
@@ -182,7 +183,7 @@ public final class WriteAheadLog implements Closeable {
             + " while it was being read", e);
       }
       throw new UncheckedIOException("reading " + handle + " from log " + storage.describe()
-          + " failed", e);
+          + " failed: " + e.getMessage(), e);
     } finally {
       if (handle.sequence() < index.firstSequence()) {
         closeInput(name); // the segment was truncated meanwhile: do not keep its file open
@@ -201,30 +202,24 @@ public final class WriteAheadLog implements Closeable {
   }
 
   /**
-   * Reads through a cached input per segment. An interrupted reader makes the JDK close a
-   * FileChannel for all its users; the closed input is then dropped and the read retried once, so
-   * one caller's interrupt does not break reads for everyone else.
+   * Reads through the cache of open segment files. An interrupted reader makes the JDK close a
+   * FileChannel for all its users: the interrupted reader gets the {@link ClosedByInterruptException},
+   * the closed input is dropped from the cache, and any other reader that ran into the closed channel
+   * retries once on a reopened file, so one caller's interrupt does not break reads for the others.
    */
   private void readFrame(String name, long offset, byte[] frame) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      SegmentInput in = inputs.get(name);
-      if (in == null) {
-        SegmentInput opened = storage.openForRead(name);
-        in = inputs.putIfAbsent(name, opened);
-        if (in == null) {
-          in = opened;
-        } else {
-          opened.close();
-        }
-      }
+      SegmentInputs.Lease lease = inputs.acquire(name);
       try {
-        in.readFully(ByteBuffer.wrap(frame), offset);
+        lease.input.readFully(ByteBuffer.wrap(frame), offset);
         return;
       } catch (ClosedChannelException e) {
-        inputs.remove(name, in);
+        inputs.discard(lease);
         if (e instanceof ClosedByInterruptException || attempt > 0 || !storage.exists(name)) {
           throw e;
         }
+      } finally {
+        inputs.release(lease);
       }
     }
   }
@@ -312,14 +307,7 @@ public final class WriteAheadLog implements Closeable {
   }
 
   private void closeInput(String name) {
-    SegmentInput in = inputs.remove(name);
-    if (in != null) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        log.debug("closing input of segment {}", name, e);
-      }
-    }
+    inputs.remove(name);
   }
 
   // ---------------------------------------------------------------- state
@@ -382,14 +370,7 @@ public final class WriteAheadLog implements Closeable {
   }
 
   private void releaseResources() {
-    for (SegmentInput in : inputs.values()) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        log.debug("closing a segment input", e);
-      }
-    }
-    inputs.clear();
+    inputs.close();
     try {
       storage.close();
     } catch (IOException e) {
@@ -422,16 +403,18 @@ public final class WriteAheadLog implements Closeable {
     final BackPressure backPressure;
     final RecoveryPolicy recoveryPolicy;
     final boolean preallocate;
+    final int maxOpenSegmentFiles;
 
-    Config(Builder b) {
+    Config(Builder b, int maxRecordSize) {
       this.durability = b.durability;
       this.segmentSize = b.segmentSize;
       this.rollIntervalNanos = b.rollInterval == null ? 0 : b.rollInterval.toNanos();
-      this.maxRecordSize = b.maxRecordSize;
+      this.maxRecordSize = maxRecordSize;
       this.maxPendingBytes = b.maxPendingBytes;
       this.backPressure = b.backPressure;
       this.recoveryPolicy = b.recoveryPolicy;
       this.preallocate = b.preallocate;
+      this.maxOpenSegmentFiles = b.maxOpenSegmentFiles;
     }
 
     @Override
@@ -449,18 +432,35 @@ public final class WriteAheadLog implements Closeable {
   public static final class Builder {
     /** Smallest segment size accepted. */
     public static final long MIN_SEGMENT_SIZE = 4096;
+    /**
+     * Largest segment size accepted: 2 GiB - 1, so that every offset inside a segment fits in an
+     * {@code int}, which the frame buffers of readers and recovery rely on. It holds the largest
+     * record ({@link #MAX_RECORD_SIZE_LIMIT}) with its framing.
+     */
+    public static final long MAX_SEGMENT_SIZE = Integer.MAX_VALUE;
     /** Largest record size accepted. */
     public static final int MAX_RECORD_SIZE_LIMIT = 1 << 30;
+    /** The maxRecordSize of a log whose segments are large enough for it and that sets none. */
+    static final int DEFAULT_MAX_RECORD_SIZE = 16 << 20;
+    /** Bytes of a segment that are not payload when it holds one record: header, frame, footer. */
+    static final long SEGMENT_OVERHEAD =
+        SegmentHeader.SIZE + RecordFrame.HEADER_SIZE + RecordFrame.FOOTER_SIZE;
+    /** Segment files kept open for {@link WriteAheadLog#read}, least recently used closed first. */
+    static final int DEFAULT_MAX_OPEN_SEGMENT_FILES = 64;
+
+    /** The longest interval a nanosecond clock measures. */
+    private static final Duration MAX_ROLL_INTERVAL = Duration.ofNanos(Long.MAX_VALUE);
 
     private final Storage storage;
     private Durability durability = Durability.SYNC;
     private long segmentSize = 64L << 20;
     private Duration rollInterval;
-    private int maxRecordSize = 16 << 20;
+    private int maxRecordSize; // 0: derived from segmentSize at open
     private long maxPendingBytes = 256L << 20;
     private BackPressure backPressure = BackPressure.BLOCK;
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.STRICT;
     private boolean preallocate;
+    private int maxOpenSegmentFiles = DEFAULT_MAX_OPEN_SEGMENT_FILES;
 
     private Builder(Storage storage) {
       this.storage = Objects.requireNonNull(storage,
@@ -473,11 +473,14 @@ public final class WriteAheadLog implements Closeable {
       return this;
     }
 
-    /** Segment file size at which the log rolls to a new segment; default 64 MiB, at least 4 KiB. */
+    /**
+     * Segment file size at which the log rolls to a new segment; default 64 MiB, at least 4 KiB and
+     * at most {@link #MAX_SEGMENT_SIZE} (2 GiB - 1).
+     */
     public Builder segmentSize(long bytes) {
-      if (bytes < MIN_SEGMENT_SIZE) {
-        throw new IllegalArgumentException("segmentSize must be at least " + MIN_SEGMENT_SIZE
-            + " bytes, got " + bytes);
+      if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE) {
+        throw new IllegalArgumentException("segmentSize must be between " + MIN_SEGMENT_SIZE
+            + " and " + MAX_SEGMENT_SIZE + " bytes, got " + bytes);
       }
       this.segmentSize = bytes;
       return this;
@@ -488,14 +491,20 @@ public final class WriteAheadLog implements Closeable {
      * can reclaim it on a slow stream; default never. Pass null or zero to disable.
      */
     public Builder rollInterval(Duration interval) {
-      if (interval != null && interval.isNegative()) {
-        throw new IllegalArgumentException("rollInterval must not be negative, got " + interval);
+      if (interval != null && (interval.isNegative() || interval.compareTo(MAX_ROLL_INTERVAL) > 0)) {
+        throw new IllegalArgumentException("rollInterval must be between zero and "
+            + MAX_ROLL_INTERVAL + " (about 292 years, the range of a nanosecond clock), got "
+            + interval);
       }
       this.rollInterval = interval == null || interval.isZero() ? null : interval;
       return this;
     }
 
-    /** Largest payload accepted, on write and on read; default 16 MiB, at most 1 GiB. */
+    /**
+     * Largest payload accepted, on write and on read; at most 1 GiB. Default 16 MiB, or, if the
+     * segments are too small for that, the largest record one segment holds
+     * ({@code segmentSize} minus a header, a frame header and a footer). Open a log with at least the maxRecordSize it was written with.
+     */
     public Builder maxRecordSize(int bytes) {
       if (bytes < 1 || bytes > MAX_RECORD_SIZE_LIMIT) {
         throw new IllegalArgumentException("maxRecordSize must be between 1 and "
@@ -526,6 +535,15 @@ public final class WriteAheadLog implements Closeable {
       return this;
     }
 
+    /** At most this many segment files stay open for {@link #read}; default 64. */
+    Builder maxOpenSegmentFiles(int files) {
+      if (files < 1) {
+        throw new IllegalArgumentException("maxOpenSegmentFiles must be positive, got " + files);
+      }
+      this.maxOpenSegmentFiles = files;
+      return this;
+    }
+
     /**
      * Reserve each new segment's full size up front, so that syncs need not update file metadata
      * (faster SYNC on most file systems, at the cost of writing zeros when a segment is created).
@@ -544,7 +562,9 @@ public final class WriteAheadLog implements Closeable {
      * @throws UncheckedIOException if the storage fails, or is locked by another writer
      */
     public WriteAheadLog open() {
-      long overhead = SegmentHeader.SIZE + RecordFrame.HEADER_SIZE + RecordFrame.FOOTER_SIZE;
+      long overhead = SEGMENT_OVERHEAD;
+      int maxRecordSize = this.maxRecordSize != 0 ? this.maxRecordSize
+          : (int) Math.min(DEFAULT_MAX_RECORD_SIZE, segmentSize - overhead);
       if (maxRecordSize + overhead > segmentSize) {
         throw new IllegalArgumentException("maxRecordSize " + maxRecordSize
             + " does not fit in segmentSize " + segmentSize + " (a segment needs " + overhead
@@ -555,7 +575,7 @@ public final class WriteAheadLog implements Closeable {
             + " is smaller than one record of maxRecordSize " + maxRecordSize
             + ": raise maxPendingBytes or lower maxRecordSize");
       }
-      Config config = new Config(this);
+      Config config = new Config(this, maxRecordSize);
       try {
         storage.lockForWriting();
       } catch (IOException e) {

@@ -123,12 +123,16 @@ public final class LocalStorage implements Storage {
     LOG.debug("locked {} for writing", path);
   }
 
+  /**
+   * {@inheritDoc} Every entry of the directory but the lock file, directories and dangling links
+   * included: a segment replaced by something that is not a file must make recovery fail naming it,
+   * not make its records disappear.
+   */
   @Override
   public List<String> list() throws IOException {
     List<String> names = new ArrayList<>();
     try (Stream<Path> entries = Files.list(dir)) {
-      entries.filter(Files::isRegularFile)
-          .map(p -> p.getFileName().toString())
+      entries.map(p -> p.getFileName().toString())
           .filter(name -> !name.equals(LOCK_FILE))
           .forEach(names::add);
     }
@@ -142,7 +146,7 @@ public final class LocalStorage implements Storage {
 
   @Override
   public long size(String name) throws IOException {
-    return Files.size(file(name));
+    return LocalFiles.checkRegularFile(file(name)).size();
   }
 
   /** {@inheritDoc} On a preallocation failure (a full disk) the partial file is deleted. */
@@ -173,6 +177,7 @@ public final class LocalStorage implements Storage {
   @Override
   public SegmentOutput openForWrite(String name, long position) throws IOException {
     Path path = file(name);
+    LocalFiles.checkRegularFile(path);
     FileChannel channel = FileChannel.open(path, WRITE);
     try {
       long size = channel.size();
@@ -190,6 +195,7 @@ public final class LocalStorage implements Storage {
   @Override
   public SegmentInput openForRead(String name) throws IOException {
     Path path = file(name);
+    LocalFiles.checkRegularFile(path);
     return new LocalSegmentInput(FileChannel.open(path, READ), path);
   }
 
