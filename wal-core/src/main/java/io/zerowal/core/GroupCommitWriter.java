@@ -42,7 +42,10 @@ final class GroupCommitWriter implements Runnable {
   private static final int CLOSING = 1;
   private static final int TERMINATED = 2;
 
-  /** Payloads above this are written from the caller's buffer instead of being copied. */
+  /**
+   * Payloads above this are not copied into the staging buffer but into {@link #largeCopy}, one per
+   * write, which is handed to the gathering write as a buffer of its own.
+   */
   static final int GATHER_THRESHOLD = 64 << 10;
   private static final int STAGING_SIZE = 1 << 20;
   /** A group stops growing here, so that one group's latency stays bounded under a flood. */
@@ -87,6 +90,17 @@ final class GroupCommitWriter implements Runnable {
    */
   private ByteBuffer[] stagingViews = new ByteBuffer[4];
   private int stagingViewsUsed;
+  /**
+   * The writer's own copy of a payload above {@link #GATHER_THRESHOLD}, grown to the largest such
+   * payload written. The CRC is computed over this copy and this copy is written, so a caller that
+   * changes its buffer after append (which the API forbids) gets a record that is some mix of old
+   * and new bytes but always matches its CRC: the log stays readable and STRICT-openable. Writing
+   * from the caller's buffer saved the copy, but a change between the CRC and the write left an
+   * acknowledged record that failed its own CRC.
+   */
+  private ByteBuffer largeCopy;
+  /** Whether {@link #largeCopy} holds a payload not yet written. */
+  private boolean largeCopyStaged;
   private ByteBuffer[] srcs = new ByteBuffer[16];
   private int srcCount;
   /** Bytes framed into staging/srcs but not yet written. */
@@ -146,8 +160,9 @@ final class GroupCommitWriter implements Runnable {
 
   // ---------------------------------------------------------------- appender side (any thread)
 
-  PendingAppend enqueue(ByteBuffer payload) {
-    PendingAppend p = new PendingAppend(payload, payload.remaining());
+  /** Queues the {@code length} bytes of {@code payload} from index {@code position}. */
+  PendingAppend enqueue(ByteBuffer payload, int position, int length) {
+    PendingAppend p = new PendingAppend(payload, position, length);
     long size = p.frameSize();
     if (pendingBytes.addAndGet(size) > config.maxPendingBytes) {
       waitForRoom(size);
@@ -387,20 +402,32 @@ final class GroupCommitWriter implements Runnable {
       if (staging.remaining() < RecordFrame.HEADER_SIZE + len) {
         writeStaged();
       }
-      masked = RecordFrame.putRecord(staging, crc, p.sequence, payload);
+      masked = RecordFrame.putRecord(staging, crc, p.sequence, payload, p.position, len);
     } else {
-      if (staging.remaining() < RecordFrame.HEADER_SIZE) {
+      if (largeCopyStaged || staging.remaining() < RecordFrame.HEADER_SIZE) {
         writeStaged();
       }
-      masked = RecordFrame.putRecordHeader(staging, crc, p.sequence, payload);
+      ByteBuffer copy = copyLarge(payload, p.position, len);
+      masked = RecordFrame.putRecordHeader(staging, crc, p.sequence, copy);
       cutStagingSlice();
-      addSource(payload.duplicate());
+      addSource(copy);
     }
     framesCrc.add(len, masked);
     unwritten += RecordFrame.HEADER_SIZE + len;
     segmentRecords++;
     recordsFramed++;
     payloadFramed += len;
+  }
+
+  private ByteBuffer copyLarge(ByteBuffer payload, int from, int len) {
+    if (largeCopy == null || largeCopy.capacity() < len) {
+      int capacity = (int) Math.min(Integer.highestOneBit(len - 1) * 2L, config.maxRecordSize);
+      largeCopy = ByteBuffer.allocateDirect(Math.max(capacity, len));
+    }
+    largeCopy.clear();
+    largeCopy.put(0, payload, from, len).limit(len);
+    largeCopyStaged = true;
+    return largeCopy;
   }
 
   private void cutStagingSlice() {
@@ -449,6 +476,7 @@ final class GroupCommitWriter implements Runnable {
       srcCount = 0;
     }
     staging.clear();
+    largeCopyStaged = false;
     stagingSliceStart = 0;
     stagingViewsUsed = 0;
     unwritten = 0;

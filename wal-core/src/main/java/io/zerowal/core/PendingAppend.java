@@ -11,8 +11,13 @@ import java.util.concurrent.CompletableFuture;
  * {@link RecordHandle}.
  */
 final class PendingAppend extends CompletableFuture<RecordHandle> {
-  /** Written by the appender before it enqueues, read and cleared by the writer thread. */
+  /**
+   * The caller's buffer, written by the appender before it enqueues, read and cleared by the writer
+   * thread. Only the bytes at {@code position .. position + length}, as captured when append was
+   * called, are read: the buffer's own position and limit are the caller's to change.
+   */
   ByteBuffer payload;
+  final int position;
   final int length;
   /** Assigned by the writer thread while it builds the group. */
   long sequence;
@@ -35,8 +40,9 @@ final class PendingAppend extends CompletableFuture<RecordHandle> {
     }
   }
 
-  PendingAppend(ByteBuffer payload, int length) {
+  PendingAppend(ByteBuffer payload, int position, int length) {
     this.payload = payload;
+    this.position = position;
     this.length = length;
   }
 

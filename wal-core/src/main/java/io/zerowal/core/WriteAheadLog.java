@@ -85,8 +85,12 @@ public final class WriteAheadLog implements Closeable {
   /**
    * Appends the remaining bytes of {@code payload} as one record.
    *
-   * <p>The buffer is read by the writer thread later: do not change its bytes until the future
-   * completes. Its position and limit are not changed.
+   * <p>The record is the bytes between the buffer's position and limit <em>as they are when this
+   * method is called</em>; the position and limit are not changed, and the caller may change them
+   * right after the call. The bytes themselves are read later by the writer thread: do not change
+   * them until the future completes. If they are changed anyway, the record may hold old bytes, new
+   * bytes or a mix, but it is always written whole with a CRC over exactly the bytes written, so
+   * the log stays readable and reopens under {@link RecoveryPolicy#STRICT}.
    *
    * @return a future that completes with the record's handle once the record is durable, in
    *     sequence order, or exceptionally with {@link LogFailedException} (a write or sync failed;
@@ -101,14 +105,15 @@ public final class WriteAheadLog implements Closeable {
   public CompletableFuture<RecordHandle> append(ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload must not be null");
     checkOpen();
-    int length = payload.remaining();
+    int position = payload.position();
+    int length = payload.limit() - position;
     if (length > config.maxRecordSize) {
       throw new RecordTooLargeException("record of " + length + " bytes exceeds maxRecordSize "
           + config.maxRecordSize + " of log " + storage.describe()
           + "; split the record or open the log with a larger maxRecordSize");
     }
     writer.checkWritable();
-    return writer.enqueue(payload);
+    return writer.enqueue(payload, position, length);
   }
 
   /**
