@@ -158,11 +158,15 @@ final class GroupCommitWriter implements Runnable {
     return t == thread || t == completer.thread();
   }
 
+  String describe() {
+    return storage.describe();
+  }
+
   // ---------------------------------------------------------------- appender side (any thread)
 
   /** Queues the {@code length} bytes of {@code payload} from index {@code position}. */
   PendingAppend enqueue(ByteBuffer payload, int position, int length) {
-    PendingAppend p = new PendingAppend(payload, position, length);
+    PendingAppend p = new PendingAppend(this, payload, position, length);
     long size = p.frameSize();
     if (pendingBytes.addAndGet(size) > config.maxPendingBytes) {
       waitForRoom(size);

@@ -3,14 +3,13 @@ package io.zerowal.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One append waiting for the writer: it is at once the future handed to the caller and the node of
  * the writer's queue, so an append allocates nothing but this object and, on completion, its
  * {@link RecordHandle}.
  */
-final class PendingAppend extends CompletableFuture<RecordHandle> {
+final class PendingAppend extends LogFuture<RecordHandle> {
   /**
    * The caller's buffer, written by the appender before it enqueues, read and cleared by the writer
    * thread. Only the bytes at {@code position .. position + length}, as captured when append was
@@ -40,7 +39,8 @@ final class PendingAppend extends CompletableFuture<RecordHandle> {
     }
   }
 
-  PendingAppend(ByteBuffer payload, int position, int length) {
+  PendingAppend(GroupCommitWriter owner, ByteBuffer payload, int position, int length) {
+    super(owner);
     this.payload = payload;
     this.position = position;
     this.length = length;

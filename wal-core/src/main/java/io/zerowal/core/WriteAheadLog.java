@@ -39,10 +39,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * Every method is thread-safe. Future completions (and the dependent actions you attach without
  * an {@code ...Async} executor) run on one of the log's own threads, in sequence order: the
- * completion thread, while the writer already writes the next group, or the writer itself when
- * nothing else is completing and the group is small or made of small records (averaging under
- * 512 bytes a frame), where a hand-off costs more than it overlaps. Keep them short: a slow
- * callback holds up appenders, and on the writer thread the disk too.
+ * completion thread, or, where a hand-off would cost more than it saves, the writer itself. Keep
+ * them short: a slow callback holds up appenders, and may hold up the disk too. Never wait in them
+ * for an append of the same log: {@code join()} or {@code get()} of such a future (or of a stage
+ * chained on it) on one of the log's threads throws {@link IllegalStateException} rather than
+ * deadlock the log; chain with {@code thenCompose}, or use an {@code ...Async} method with an
+ * executor.
  *
  * <h2>Failure</h2>
  * A failed write or sync poisons the log ({@link LogFailedException} for everything pending and
