@@ -48,6 +48,13 @@ final class GroupCommitWriter implements Runnable {
    */
   static final int GATHER_THRESHOLD = 64 << 10;
   private static final int STAGING_SIZE = 1 << 20;
+  /**
+   * How often, at most, the writer asks the storage whether it still holds its write lock
+   * ({@link Storage#checkLock()}), besides at every roll. A stat per group would cost more than
+   * small groups do; 100 ms bounds how long two writers could interleave after a lock file is
+   * deleted, and lets a deleted lock file be re-taken before another process comes.
+   */
+  private static final long LOCK_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** A group stops growing here, so that one group's latency stays bounded under a flood. */
   private static final long MAX_GROUP_BYTES = 32L << 20;
 
@@ -76,6 +83,7 @@ final class GroupCommitWriter implements Runnable {
   private long segmentBase;
   private long segmentRecords;
   private long segmentOpenedNanos;
+  private long lockCheckedNanos = System.nanoTime();
   private boolean segmentPreallocated;
   private FramesCrc framesCrc;
   private final CRC32C crc = new CRC32C();
@@ -271,6 +279,7 @@ final class GroupCommitWriter implements Runnable {
             break;
           }
           rollIfOld();
+          checkLockIfDue();
           idle();
           continue;
         }
@@ -331,6 +340,7 @@ final class GroupCommitWriter implements Runnable {
     PendingAppend last = null;
     try {
       checkBackgroundSync();
+      checkLockIfDue();
       rollIfOld();
       PendingAppend p = first;
       while (p != null && groupBytes < MAX_GROUP_BYTES) {
@@ -505,6 +515,8 @@ final class GroupCommitWriter implements Runnable {
   private void roll() throws IOException {
     seal();
     rolls++;
+    storage.checkLock();
+    lockCheckedNanos = System.nanoTime();
     openSegment(nextSequence);
     log.debug("rolled to segment {}", SegmentName.of(segmentBase));
   }
@@ -566,6 +578,14 @@ final class GroupCommitWriter implements Runnable {
         last = p;
       }
       queue.consumedThrough(last);
+    }
+  }
+
+  private void checkLockIfDue() throws IOException {
+    long now = System.nanoTime();
+    if (now - lockCheckedNanos >= LOCK_CHECK_INTERVAL_NANOS) {
+      lockCheckedNanos = now;
+      storage.checkLock();
     }
   }
 
