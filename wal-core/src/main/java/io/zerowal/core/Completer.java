@@ -33,10 +33,12 @@ final class Completer implements Runnable {
   /** Groups handed over and not yet completed. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private final GroupCommitWriter writer;
+  private final LogId logId;
   private final Thread thread;
 
-  Completer(GroupCommitWriter writer, String name) {
+  Completer(GroupCommitWriter writer, LogId logId, String name) {
     this.writer = writer;
+    this.logId = logId;
     this.thread = new Thread(this, name);
     this.thread.setDaemon(true);
   }
@@ -115,7 +117,7 @@ final class Completer implements Runnable {
     }
   }
 
-  private static void complete(PendingAppend first, int count) {
+  private void complete(PendingAppend first, int count) {
     PendingAppend p = first;
     for (int i = 0; i < count; i++) {
       PendingAppend next = p.next;
@@ -124,7 +126,8 @@ final class Completer implements Runnable {
       }
       if (p.claimedByWriter()) {
         // A callback that throws does not escape: CompletableFuture hands it to its dependent.
-        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
+        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence,
+            logId.tag(p.segment, p.offset, p.length, p.sequence)));
       }
       p = next;
     }

@@ -59,6 +59,7 @@ final class GroupCommitWriter implements Runnable {
   private static final long MAX_GROUP_BYTES = 32L << 20;
 
   private final Storage storage;
+  private final LogId logId;
   private final WriteAheadLog.Config config;
   private final SegmentIndex index;
   private final AppendQueue queue = new AppendQueue();
@@ -127,8 +128,9 @@ final class GroupCommitWriter implements Runnable {
   private volatile long rolls;
 
   GroupCommitWriter(Storage storage, WriteAheadLog.Config config, SegmentIndex index,
-      RecoveredTail recovered, long nextSequence) throws IOException {
+      RecoveredTail recovered, long nextSequence, LogId logId) throws IOException {
     this.storage = storage;
+    this.logId = logId;
     this.config = config;
     this.index = index;
     this.nextSequence = nextSequence;
@@ -150,7 +152,7 @@ final class GroupCommitWriter implements Runnable {
     index.publish(new Tail(segmentBase, out.position(), nextSequence));
     this.thread = new Thread(this, "zerowal-writer[" + storage.describe() + "]");
     this.thread.setDaemon(true);
-    this.completer = new Completer(this, "zerowal-completer[" + storage.describe() + "]");
+    this.completer = new Completer(this, logId, "zerowal-completer[" + storage.describe() + "]");
     this.syncer = config.durability == Durability.SYNC ? null
         : new BackgroundSyncer("zerowal-syncer[" + storage.describe() + "]");
     this.backgroundSyncInterval = BackgroundSyncer.interval(config.segmentSize);
@@ -164,6 +166,10 @@ final class GroupCommitWriter implements Runnable {
   /** Whether {@code t} is one of the log's own threads, which must never wait for the log to stop. */
   boolean isLogThread(Thread t) {
     return t == thread || t == completer.thread();
+  }
+
+  LogId logId() {
+    return logId;
   }
 
   String describe() {
@@ -503,7 +509,7 @@ final class GroupCommitWriter implements Runnable {
     out = preallocator != null ? preallocator.take(name) : storage.create(name, 0);
     storage.syncDirectory();
     int flags = config.preallocate ? SegmentHeader.FLAG_PREALLOCATED : 0;
-    out.write(new SegmentHeader(base, flags).encode());
+    out.write(SegmentHeader.encode(base, flags, logId));
     segmentBase = base;
     segmentRecords = 0;
     segmentPreallocated = config.preallocate;

@@ -42,6 +42,8 @@ final class LogRecovery {
   private final List<String> corruptSegments = new ArrayList<>();
 
   private FrameScanner scanner;
+  /** The log's identity: from the first segment header that decodes, or new for a new log. */
+  private LogId logId;
 
   /** One scanner, and so one read buffer, for the whole recovery. */
   private FrameScanner scanner() {
@@ -62,9 +64,11 @@ final class LogRecovery {
     final GroupCommitWriter.RecoveredTail tail;
     final long nextSequence;
     final RecoveryReport report;
+    final LogId logId;
 
     Result(List<Segment> closed, GroupCommitWriter.RecoveredTail tail, long nextSequence,
-        RecoveryReport report) {
+        RecoveryReport report, LogId logId) {
+      this.logId = logId;
       this.closed = closed;
       this.tail = tail;
       this.nextSequence = nextSequence;
@@ -94,6 +98,7 @@ final class LogRecovery {
       }
     }
 
+    logId = identify(segments);
     List<Segment> closed = new ArrayList<>();
     GroupCommitWriter.RecoveredTail tail = null;
     long next = 0;
@@ -153,7 +158,7 @@ final class LogRecovery {
     RecoveryReport report = new RecoveryReport(segmentCount, records, firstSequence, next,
         bytesTruncated, tornTail, recordsSkipped, corruptSegments, bytesScanned,
         Duration.ofNanos(System.nanoTime() - started));
-    return new Result(closed, tail, next, report);
+    return new Result(closed, tail, next, report, logId);
   }
 
   // ---------------------------------------------------------------- closed segments
@@ -203,7 +208,28 @@ final class LogRecovery {
       throw new CorruptLogException(name, 0, "segment header says base sequence "
           + header.baseSequence + " but the file name says " + base);
     }
+    if (!header.logId.equals(logId)) {
+      throw new CorruptLogException(name, 0, "segment belongs to another log (log id "
+          + header.logId + ", this log's is " + logId + "): it was copied or moved here");
+    }
     return header;
+  }
+
+  /** The id in the first segment header that decodes, or a new one for a log without any. */
+  private LogId identify(TreeMap<Long, String> segments) throws IOException {
+    for (String name : segments.values()) {
+      byte[] bytes = new byte[SegmentHeader.SIZE];
+      int got;
+      try (SegmentInput in = storage.openForRead(name)) {
+        got = read(in, bytes, 0);
+      }
+      try {
+        return SegmentHeader.decode(name, java.util.Arrays.copyOf(bytes, got)).logId;
+      } catch (CorruptLogException e) {
+        // judged with the segment below
+      }
+    }
+    return config.newLogId != null ? config.newLogId : LogId.random();
   }
 
   /** The sealed segment the footer describes, or null if there is no valid footer. */
@@ -260,7 +286,7 @@ final class LogRecovery {
         tornTail = true;
         result.nextSequence = Math.max(expected, base);
         if (continueInPlace(name, base, 0, 0, new FramesCrc(), result)) {
-          result.tail.output.write(new SegmentHeader(base, 0).encode());
+          result.tail.output.write(SegmentHeader.encode(base, 0, logId));
         } else {
           storage.delete(name);
           storage.syncDirectory();
@@ -541,7 +567,7 @@ final class LogRecovery {
     long dataEnd;
     try (SegmentInput in = storage.openForRead(name);
         SegmentOutput out = storage.create(tmp, 0)) {
-      out.write(new SegmentHeader(base, SegmentHeader.FLAG_GAPS).encode());
+      out.write(SegmentHeader.encode(base, SegmentHeader.FLAG_GAPS, logId));
       long pos = SegmentHeader.SIZE;
       while (pos < size) {
         FrameScanner scanner = scanner().open(name, in, pos, size);
@@ -592,7 +618,7 @@ final class LogRecovery {
     String name = SegmentName.of(from);
     long dataEnd;
     try (SegmentOutput out = storage.create(name, 0)) {
-      out.write(new SegmentHeader(from, SegmentHeader.FLAG_GAPS).encode());
+      out.write(SegmentHeader.encode(from, SegmentHeader.FLAG_GAPS, logId));
       dataEnd = out.position();
       out.write(RecordFrame.encodeFooter(to, 0, new FramesCrc().value()));
       out.sync();

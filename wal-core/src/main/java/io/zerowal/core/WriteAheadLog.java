@@ -58,6 +58,7 @@ public final class WriteAheadLog implements Closeable {
   private final SegmentIndex index;
   private final GroupCommitWriter writer;
   private final RecoveryReport recoveryReport;
+  private final LogId logId;
   private final SegmentInputs inputs;
   private final Object closeLock = new Object();
   private final java.util.concurrent.CountDownLatch released =
@@ -70,9 +71,10 @@ public final class WriteAheadLog implements Closeable {
     this.inputs = new SegmentInputs(storage, config.maxOpenSegmentFiles);
     LogRecovery.Result recovered = new LogRecovery(storage, config).run();
     this.recoveryReport = recovered.report;
+    this.logId = recovered.logId;
     this.index = new SegmentIndex(recovered.closed, null);
     this.writer = new GroupCommitWriter(storage, config, index, recovered.tail,
-        recovered.nextSequence);
+        recovered.nextSequence, recovered.logId);
     writer.start();
     log.info("opened log {} ({}): {}", storage.describe(), config, recoveryReport);
   }
@@ -134,13 +136,19 @@ public final class WriteAheadLog implements Closeable {
    *
    * @return a fresh buffer holding the payload
    * @throws NullPointerException if {@code handle} is null
-   * @throws IllegalArgumentException if the handle does not belong to this log
+   * @throws IllegalArgumentException if the handle was not issued by this log (every handle is
+   *     signed with a key kept in this log's segment headers), or lies beyond its records
    * @throws WalException if the record was deleted by {@link #truncateBefore(long)}
    * @throws CorruptLogException if the bytes on disk do not match the handle or fail the CRC
    */
   public ByteBuffer read(RecordHandle handle) {
     Objects.requireNonNull(handle, "handle must not be null");
     checkOpen();
+    if (handle.tag() != logId.tag(handle.segment(), handle.offset(), handle.length(),
+        handle.sequence())) {
+      throw new IllegalArgumentException(handle + " was not issued by log " + storage.describe()
+          + ": it belongs to another log, or its fields were changed");
+    }
     Tail tail = index.tail();
     if (handle.sequence() >= tail.nextSequence) {
       throw new IllegalArgumentException("no durable record " + handle.sequence() + " in log "
@@ -206,6 +214,12 @@ public final class WriteAheadLog implements Closeable {
           + handle.sequence());
     }
     return ByteBuffer.wrap(frame, RecordFrame.HEADER_SIZE, handle.length()).slice();
+  }
+
+  /** A handle of this log, signed: for records found by reading the log. */
+  RecordHandle handle(long segment, long offset, int length, long sequence) {
+    return new RecordHandle(segment, offset, length, sequence,
+        logId.tag(segment, offset, length, sequence));
   }
 
   /**
@@ -411,6 +425,8 @@ public final class WriteAheadLog implements Closeable {
     final RecoveryPolicy recoveryPolicy;
     final boolean preallocate;
     final int maxOpenSegmentFiles;
+    /** The id of a log created by this open; null for a random one (tests fix it). */
+    final LogId newLogId;
 
     Config(Builder b, int maxRecordSize) {
       this.durability = b.durability;
@@ -422,6 +438,7 @@ public final class WriteAheadLog implements Closeable {
       this.recoveryPolicy = b.recoveryPolicy;
       this.preallocate = b.preallocate;
       this.maxOpenSegmentFiles = b.maxOpenSegmentFiles;
+      this.newLogId = b.newLogId;
     }
 
     @Override
@@ -468,6 +485,7 @@ public final class WriteAheadLog implements Closeable {
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.STRICT;
     private boolean preallocate;
     private int maxOpenSegmentFiles = DEFAULT_MAX_OPEN_SEGMENT_FILES;
+    private LogId newLogId;
 
     private Builder(Storage storage) {
       this.storage = Objects.requireNonNull(storage,
@@ -539,6 +557,12 @@ public final class WriteAheadLog implements Closeable {
     /** How {@code open} treats mid-log corruption; default {@link RecoveryPolicy#STRICT}. */
     public Builder recoveryPolicy(RecoveryPolicy policy) {
       this.recoveryPolicy = Objects.requireNonNull(policy, "recoveryPolicy must not be null");
+      return this;
+    }
+
+    /** The id the log gets if this open creates it, instead of a random one: for golden files. */
+    Builder newLogId(LogId id) {
+      this.newLogId = id;
       return this;
     }
 

@@ -34,7 +34,9 @@ final class LogFixture {
   }
 
   static WriteAheadLog.Builder builder(MemoryStorage storage) {
-    return WriteAheadLog.builder(storage).segmentSize(SEGMENT_SIZE).maxRecordSize(MAX_RECORD_SIZE);
+    // One log id for every fixture, so that fixtures built apart have identical segments.
+    return WriteAheadLog.builder(storage).segmentSize(SEGMENT_SIZE).maxRecordSize(MAX_RECORD_SIZE)
+        .newLogId(new LogId(1, 2));
   }
 
   /**
