@@ -1,6 +1,5 @@
 package io.zerowal.core;
 
-import io.zerowal.core.storage.SegmentOutput;
 import io.zerowal.core.storage.Storage;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -80,13 +79,8 @@ final class GroupCommitWriter implements Runnable {
   private volatile Runnable afterExit;
 
   // Writer-thread state.
-  private SegmentOutput out;
-  private long segmentBase;
-  private long segmentRecords;
-  private long segmentOpenedNanos;
+  private OpenSegment segment;
   private long lockCheckedNanos = System.nanoTime();
-  private boolean segmentPreallocated;
-  private FramesCrc framesCrc;
   private final CRC32C crc = new CRC32C();
   private long nextSequence;
   private final ByteBuffer staging =
@@ -128,7 +122,7 @@ final class GroupCommitWriter implements Runnable {
   private volatile long rolls;
 
   GroupCommitWriter(Storage storage, WriteAheadLog.Config config, SegmentIndex index,
-      RecoveredTail recovered, long nextSequence, LogId logId) throws IOException {
+      OpenSegment recovered, long nextSequence, LogId logId) throws IOException {
     this.storage = storage;
     this.logId = logId;
     this.config = config;
@@ -136,20 +130,12 @@ final class GroupCommitWriter implements Runnable {
     this.nextSequence = nextSequence;
     this.preallocator = config.preallocate
         ? new SegmentPreallocator(storage, config.segmentSize) : null;
-    if (recovered != null) {
-      out = recovered.output;
-      segmentBase = recovered.baseSequence;
-      segmentRecords = recovered.recordCount;
-      framesCrc = recovered.framesCrc;
-      segmentPreallocated = false;
-      segmentOpenedNanos = System.nanoTime();
-    } else {
-      openSegment(nextSequence);
-    }
+    this.segment = recovered != null ? recovered
+        : OpenSegment.create(storage, preallocator, nextSequence, logId);
     if (preallocator != null) {
       preallocator.prepare();
     }
-    index.publish(new Tail(segmentBase, out.position(), nextSequence));
+    publishTail();
     this.thread = new Thread(this, "zerowal-writer[" + storage.describe() + "]");
     this.thread.setDaemon(true);
     this.completer = new Completer(this, logId, "zerowal-completer[" + storage.describe() + "]");
@@ -321,8 +307,8 @@ final class GroupCommitWriter implements Runnable {
 
   private void idle() {
     long timeout = TimeUnit.MILLISECONDS.toNanos(100);
-    if (config.rollIntervalNanos > 0 && segmentRecords > 0) {
-      long due = segmentOpenedNanos + config.rollIntervalNanos - System.nanoTime();
+    if (config.rollIntervalNanos > 0 && segment.recordCount() > 0) {
+      long due = config.rollIntervalNanos - segment.ageNanos();
       timeout = Math.max(1, Math.min(timeout, due));
     }
     sleeping = true;
@@ -333,10 +319,10 @@ final class GroupCommitWriter implements Runnable {
   }
 
   private void rollIfOld() throws IOException {
-    if (config.rollIntervalNanos > 0 && segmentRecords > 0
-        && System.nanoTime() - segmentOpenedNanos >= config.rollIntervalNanos) {
+    if (config.rollIntervalNanos > 0 && segment.recordCount() > 0
+        && segment.ageNanos() >= config.rollIntervalNanos) {
       roll();
-      index.publish(new Tail(segmentBase, out.position(), nextSequence));
+      publishTail();
     }
   }
 
@@ -357,8 +343,8 @@ final class GroupCommitWriter implements Runnable {
           continue;
         }
         long frame = p.frameSize();
-        if (segmentRecords > 0
-            && out.position() + unwritten + frame + RecordFrame.FOOTER_SIZE > config.segmentSize) {
+        if (segment.recordCount() > 0 && segment.position() + unwritten + frame
+            + RecordFrame.FOOTER_SIZE > config.segmentSize) {
           writeStaged();
           roll();
         }
@@ -372,11 +358,11 @@ final class GroupCommitWriter implements Runnable {
       writeStaged();
       switch (config.durability) {
         case SYNC:
-          out.sync();
+          segment.output.sync();
           syncs++;
           break;
         case FLUSH:
-          out.flush();
+          segment.output.flush();
           break;
         default:
           break;
@@ -390,9 +376,13 @@ final class GroupCommitWriter implements Runnable {
       return;
     }
     publishCounts();
-    index.publish(new Tail(segmentBase, out.position(), nextSequence));
+    publishTail();
     groups++;
     completer.submit(first, count, groupBytes);
+  }
+
+  private void publishTail() {
+    index.publish(new Tail(segment.baseSequence, segment.position(), nextSequence));
   }
 
   private void publishCounts() {
@@ -414,8 +404,8 @@ final class GroupCommitWriter implements Runnable {
     ByteBuffer payload = p.payload;
     p.payload = null;
     p.sequence = nextSequence++;
-    p.segment = segmentBase;
-    p.offset = out.position() + unwritten;
+    p.segment = segment.baseSequence;
+    p.offset = segment.position() + unwritten;
     int len = p.length;
     int masked;
     if (len <= GATHER_THRESHOLD) {
@@ -432,9 +422,8 @@ final class GroupCommitWriter implements Runnable {
       cutStagingSlice();
       addSource(copy);
     }
-    framesCrc.add(len, masked);
+    segment.added(len, masked);
     unwritten += RecordFrame.HEADER_SIZE + len;
-    segmentRecords++;
     recordsFramed++;
     payloadFramed += len;
   }
@@ -481,13 +470,13 @@ final class GroupCommitWriter implements Runnable {
   private void writeStaged() throws IOException {
     cutStagingSlice();
     if (srcCount > 0) {
-      out.write(srcs, 0, srcCount);
+      segment.output.write(srcs, 0, srcCount);
       writes++;
       if (syncer != null) {
         unsyncedBytes += unwritten;
         if (unsyncedBytes >= backgroundSyncInterval) {
           unsyncedBytes = 0;
-          syncer.request(out);
+          syncer.request(segment.output);
         }
       }
       for (int i = 0; i < srcCount; i++) {
@@ -504,52 +493,30 @@ final class GroupCommitWriter implements Runnable {
 
   // ---------------------------------------------------------------- segments
 
-  private void openSegment(long base) throws IOException {
-    String name = SegmentName.of(base);
-    out = preallocator != null ? preallocator.take(name) : storage.create(name, 0);
-    storage.syncDirectory();
-    int flags = config.preallocate ? SegmentHeader.FLAG_PREALLOCATED : 0;
-    out.write(SegmentHeader.encode(base, flags, logId));
-    segmentBase = base;
-    segmentRecords = 0;
-    segmentPreallocated = config.preallocate;
-    framesCrc = new FramesCrc();
-    segmentOpenedNanos = System.nanoTime();
-  }
-
   /** Seals the segment being written (footer, cut preallocation, sync, close) and opens the next. */
   private void roll() throws IOException {
     seal();
     rolls++;
     storage.checkLock();
     lockCheckedNanos = System.nanoTime();
-    openSegment(nextSequence);
-    log.debug("rolled to segment {}", SegmentName.of(segmentBase));
+    segment = OpenSegment.create(storage, preallocator, nextSequence, logId);
+    log.debug("rolled to segment {}", SegmentName.of(segment.baseSequence));
   }
 
   private void seal() throws IOException {
     if (syncer != null) {
-      syncer.quiesce(out);
+      syncer.quiesce(segment.output);
       checkBackgroundSync();
       unsyncedBytes = 0;
     }
-    long dataEnd = out.position();
-    out.write(RecordFrame.encodeFooter(nextSequence - 1, segmentRecords,
-        framesCrc.value()));
-    if (segmentPreallocated) {
-      out.truncateToPosition();
-    }
-    out.sync();
+    index.addClosed(segment.seal(nextSequence - 1));
     syncs++;
-    out.close();
-    out = null;
-    index.addClosed(new Segment(segmentBase, nextSequence - 1, segmentRecords, dataEnd, true,
-        false));
   }
 
   private void sealAndClose() throws IOException {
     seal();
-    index.publish(new Tail(segmentBase, -1, nextSequence));
+    index.publish(new Tail(segment.baseSequence, -1, nextSequence));
+    segment = null;
   }
 
   // ---------------------------------------------------------------- failure
@@ -599,19 +566,19 @@ final class GroupCommitWriter implements Runnable {
   private void checkBackgroundSync() throws IOException {
     Throwable t = syncer == null ? null : syncer.failure();
     if (t != null) {
-      throw new IOException("background sync of segment " + SegmentName.of(segmentBase)
+      throw new IOException("background sync of segment " + SegmentName.of(segment.baseSequence)
           + " failed", t);
     }
   }
 
   private void closeQuietly() {
-    if (out != null) {
+    if (segment != null) {
       try {
-        out.close();
+        segment.output.close();
       } catch (IOException | RuntimeException e) {
         log.debug("closing segment after failure", e);
       }
-      out = null;
+      segment = null;
     }
   }
 
@@ -640,20 +607,5 @@ final class GroupCommitWriter implements Runnable {
 
   long rolls() {
     return rolls;
-  }
-
-  /** The segment the recovery decided to keep writing into. */
-  static final class RecoveredTail {
-    final SegmentOutput output;
-    final long baseSequence;
-    final long recordCount;
-    final FramesCrc framesCrc;
-
-    RecoveredTail(SegmentOutput output, long baseSequence, long recordCount, FramesCrc framesCrc) {
-      this.output = output;
-      this.baseSequence = baseSequence;
-      this.recordCount = recordCount;
-      this.framesCrc = framesCrc;
-    }
   }
 }

@@ -61,12 +61,12 @@ final class LogRecovery {
   /** What recovery hands to the log. */
   static final class Result {
     final List<Segment> closed;
-    final GroupCommitWriter.RecoveredTail tail;
+    final OpenSegment tail;
     final long nextSequence;
     final RecoveryReport report;
     final LogId logId;
 
-    Result(List<Segment> closed, GroupCommitWriter.RecoveredTail tail, long nextSequence,
+    Result(List<Segment> closed, OpenSegment tail, long nextSequence,
         RecoveryReport report, LogId logId) {
       this.logId = logId;
       this.closed = closed;
@@ -100,7 +100,7 @@ final class LogRecovery {
 
     logId = identify(segments);
     List<Segment> closed = new ArrayList<>();
-    GroupCommitWriter.RecoveredTail tail = null;
+    OpenSegment tail = null;
     long next = 0;
     boolean first = true;
     for (Map.Entry<Long, String> e : segments.entrySet()) {
@@ -150,7 +150,7 @@ final class LogRecovery {
       records += s.recordCount;
     }
     if (tail != null) {
-      records += tail.recordCount;
+      records += tail.recordCount();
     }
     long firstSequence = closed.isEmpty() ? (tail != null ? tail.baseSequence : next)
         : closed.get(0).baseSequence;
@@ -264,7 +264,7 @@ final class LogRecovery {
 
   private static final class LastSegment {
     Segment segment;
-    GroupCommitWriter.RecoveredTail tail;
+    OpenSegment tail;
     long nextSequence;
   }
 
@@ -417,7 +417,7 @@ final class LogRecovery {
       out.truncateToPosition();
       out.sync(); // the cut is durable before any new write lands behind it
     }
-    result.tail = new GroupCommitWriter.RecoveredTail(out, base, records, framesCrc);
+    result.tail = new OpenSegment(out, base, records, framesCrc);
     return true;
   }
 
