@@ -5,19 +5,18 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log's one writer thread. It drains everything queued, frames it into a staging buffer (large
- * payloads are gathered in place), writes the group with one gathering write, makes it durable once
- * for the whole group, publishes the new {@link Tail} and completes the group's futures in sequence
- * order. No timer and no linger: a lone appender pays one sync, a crowd shares one.
+ * The log's one writer thread: the group-commit loop. It drains everything queued, frames it into
+ * its {@link GroupBuffer}, writes the group with one gathering write into the {@link OpenSegment},
+ * makes it durable once for the whole group, publishes the new {@link Tail} and hands the group's
+ * futures to the {@link Completer}, which completes them in sequence order. No timer and no linger:
+ * a lone appender pays one sync, a crowd shares one. Appenders are held back by
+ * {@link PendingBytes}.
  *
  * <p>A failed write, sync or roll poisons the log: the group and everything after it fail with
  * {@link LogFailedException} and the file is never written again (after a failed fsync the kernel
@@ -42,12 +41,6 @@ final class GroupCommitWriter implements Runnable {
   private static final int TERMINATED = 2;
 
   /**
-   * Payloads above this are not copied into the staging buffer but into {@link #largeCopy}, one per
-   * write, which is handed to the gathering write as a buffer of its own.
-   */
-  static final int GATHER_THRESHOLD = 64 << 10;
-  private static final int STAGING_SIZE = 1 << 20;
-  /**
    * How often, at most, the writer asks the storage whether it still holds its write lock
    * ({@link Storage#checkLock()}), besides at every roll. A stat per group would cost more than
    * small groups do; 100 ms bounds how long two writers could interleave after a lock file is
@@ -70,9 +63,7 @@ final class GroupCommitWriter implements Runnable {
   /** Bytes written to the open segment since its last background sync request. */
   private long unsyncedBytes;
   private final Thread thread;
-  private final AtomicLong pendingBytes = new AtomicLong();
-  private final Object roomMonitor = new Object();
-  private volatile int blockedAppenders;
+  private final PendingBytes pendingBytes;
   private volatile boolean sleeping;
   private volatile int state = RUNNING;
   private volatile LogFailedException failure;
@@ -81,33 +72,8 @@ final class GroupCommitWriter implements Runnable {
   // Writer-thread state.
   private OpenSegment segment;
   private long lockCheckedNanos = System.nanoTime();
-  private final CRC32C crc = new CRC32C();
   private long nextSequence;
-  private final ByteBuffer staging =
-      ByteBuffer.allocateDirect(STAGING_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-  private int stagingSliceStart;
-  /**
-   * Views of staging handed to the gathering write, kept for the next writes: a fresh duplicate
-   * per write was 64 of the ~110 bytes a lone appender's group allocated besides its future and
-   * handle.
-   */
-  private ByteBuffer[] stagingViews = new ByteBuffer[4];
-  private int stagingViewsUsed;
-  /**
-   * The writer's own copy of a payload above {@link #GATHER_THRESHOLD}, grown to the largest such
-   * payload written. The CRC is computed over this copy and this copy is written, so a caller that
-   * changes its buffer after append (which the API forbids) gets a record that is some mix of old
-   * and new bytes but always matches its CRC: the log stays readable and STRICT-openable. Writing
-   * from the caller's buffer saved the copy, but a change between the CRC and the write left an
-   * acknowledged record that failed its own CRC.
-   */
-  private ByteBuffer largeCopy;
-  /** Whether {@link #largeCopy} holds a payload not yet written. */
-  private boolean largeCopyStaged;
-  private ByteBuffer[] srcs = new ByteBuffer[16];
-  private int srcCount;
-  /** Bytes framed into staging/srcs but not yet written. */
-  private long unwritten;
+  private final GroupBuffer buffer;
 
   // Statistics, written by the writer thread only. Records and payload bytes are counted in plain
   // fields per record and published once per group: a volatile store per record is a full fence
@@ -128,6 +94,8 @@ final class GroupCommitWriter implements Runnable {
     this.config = config;
     this.index = index;
     this.nextSequence = nextSequence;
+    this.buffer = new GroupBuffer(config.maxRecordSize);
+    this.pendingBytes = new PendingBytes(config.maxPendingBytes, config.backPressure);
     this.preallocator = config.preallocate
         ? new SegmentPreallocator(storage, config.segmentSize) : null;
     this.segment = recovered != null ? recovered
@@ -168,15 +136,13 @@ final class GroupCommitWriter implements Runnable {
   PendingAppend enqueue(ByteBuffer payload, int position, int length) {
     PendingAppend p = new PendingAppend(this, payload, position, length);
     long size = p.frameSize();
-    if (pendingBytes.addAndGet(size) > config.maxPendingBytes) {
-      waitForRoom(size);
-    }
+    pendingBytes.acquire(size, this::checkWritable);
     queue.add(p);
     if (state != RUNNING) {
       // The writer may have drained for the last time before our node was linked: settle it here,
       // unless the writer already took it (then it completes normally).
       if (p.abandon()) {
-        pendingBytes.addAndGet(-size);
+        pendingBytes.release(size);
         p.payload = null;
         p.completeExceptionally(terminalError());
       }
@@ -186,40 +152,6 @@ final class GroupCommitWriter implements Runnable {
       LockSupport.unpark(thread);
     }
     return p;
-  }
-
-  /** Called with {@code size} already added to the pending bytes, which are now over the bound. */
-  private void waitForRoom(long size) {
-    pendingBytes.addAndGet(-size);
-    if (config.backPressure == BackPressure.FAIL_FAST) {
-      throw new BackPressureException("append refused: " + pendingBytes.get() + " bytes already wait"
-          + " for the disk and maxPendingBytes is " + config.maxPendingBytes
-          + "; retry later, raise maxPendingBytes, or use BackPressure.BLOCK");
-    }
-    synchronized (roomMonitor) {
-      blockedAppenders++;
-      try {
-        while (true) {
-          checkWritable();
-          long now = pendingBytes.get();
-          if (now + size <= config.maxPendingBytes || now == 0) {
-            if (pendingBytes.compareAndSet(now, now + size)) {
-              return;
-            }
-            continue;
-          }
-          try {
-            roomMonitor.wait(10);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WalException("interrupted while waiting for room in the log (maxPendingBytes "
-                + config.maxPendingBytes + ")", e);
-          }
-        }
-      } finally {
-        blockedAppenders--;
-      }
-    }
   }
 
   /** Throws if the log no longer takes appends. */
@@ -236,10 +168,6 @@ final class GroupCommitWriter implements Runnable {
     }
     return new LogClosedException("the log on " + storage.describe()
         + " is closed; open it again to append");
-  }
-
-  long pendingBytes() {
-    return pendingBytes.get();
   }
 
   boolean failed() {
@@ -295,9 +223,7 @@ final class GroupCommitWriter implements Runnable {
       if (preallocator != null) {
         preallocator.close();
       }
-      synchronized (roomMonitor) {
-        roomMonitor.notifyAll();
-      }
+      pendingBytes.wakeAll();
       Runnable r = afterExit;
       if (r != null) {
         r.run();
@@ -343,7 +269,7 @@ final class GroupCommitWriter implements Runnable {
           continue;
         }
         long frame = p.frameSize();
-        if (segment.recordCount() > 0 && segment.position() + unwritten + frame
+        if (segment.recordCount() > 0 && segment.position() + buffer.unwritten() + frame
             + RecordFrame.FOOTER_SIZE > config.segmentSize) {
           writeStaged();
           roll();
@@ -392,103 +318,37 @@ final class GroupCommitWriter implements Runnable {
 
   /** The futures of {@code bytes} worth of appends completed: make room for blocked appenders. */
   void release(long bytes) {
-    if (pendingBytes.addAndGet(-bytes) < config.maxPendingBytes && blockedAppenders > 0) {
-      synchronized (roomMonitor) {
-        roomMonitor.notifyAll();
-      }
-    }
+    pendingBytes.release(bytes);
   }
 
-  /** Frames one record into the staging buffer, or gathers its payload in place if it is large. */
+  /** Frames one record into the group buffer, writing what is buffered first if it must. */
   private void frame(PendingAppend p) throws IOException {
     ByteBuffer payload = p.payload;
     p.payload = null;
     p.sequence = nextSequence++;
     p.segment = segment.baseSequence;
-    p.offset = segment.position() + unwritten;
-    int len = p.length;
-    int masked;
-    if (len <= GATHER_THRESHOLD) {
-      if (staging.remaining() < RecordFrame.HEADER_SIZE + len) {
-        writeStaged();
-      }
-      masked = RecordFrame.putRecord(staging, crc, p.sequence, payload, p.position, len);
-    } else {
-      if (largeCopyStaged || staging.remaining() < RecordFrame.HEADER_SIZE) {
-        writeStaged();
-      }
-      ByteBuffer copy = copyLarge(payload, p.position, len);
-      masked = RecordFrame.putRecordHeader(staging, crc, p.sequence, copy);
-      cutStagingSlice();
-      addSource(copy);
+    p.offset = segment.position() + buffer.unwritten();
+    if (buffer.mustWriteBefore(p.length)) {
+      writeStaged();
     }
-    segment.added(len, masked);
-    unwritten += RecordFrame.HEADER_SIZE + len;
+    segment.added(p.length, buffer.put(p.sequence, payload, p.position, p.length));
     recordsFramed++;
-    payloadFramed += len;
-  }
-
-  private ByteBuffer copyLarge(ByteBuffer payload, int from, int len) {
-    if (largeCopy == null || largeCopy.capacity() < len) {
-      int capacity = (int) Math.min(Integer.highestOneBit(len - 1) * 2L, config.maxRecordSize);
-      largeCopy = ByteBuffer.allocateDirect(Math.max(capacity, len));
-    }
-    largeCopy.clear();
-    largeCopy.put(0, payload, from, len).limit(len);
-    largeCopyStaged = true;
-    return largeCopy;
-  }
-
-  private void cutStagingSlice() {
-    int end = staging.position();
-    if (end > stagingSliceStart) {
-      if (stagingViewsUsed == stagingViews.length) {
-        stagingViews = java.util.Arrays.copyOf(stagingViews, stagingViewsUsed * 2);
-      }
-      ByteBuffer slice = stagingViews[stagingViewsUsed];
-      if (slice == null) {
-        slice = staging.duplicate();
-        stagingViews[stagingViewsUsed] = slice;
-      }
-      stagingViewsUsed++;
-      slice.limit(end).position(stagingSliceStart);
-      addSource(slice);
-      stagingSliceStart = end;
-    }
-  }
-
-  private void addSource(ByteBuffer b) {
-    if (srcCount == srcs.length) {
-      ByteBuffer[] bigger = new ByteBuffer[srcCount * 2];
-      System.arraycopy(srcs, 0, bigger, 0, srcCount);
-      srcs = bigger;
-    }
-    srcs[srcCount++] = b;
+    payloadFramed += p.length;
   }
 
   /** Writes everything framed so far with one gathering write. */
   private void writeStaged() throws IOException {
-    cutStagingSlice();
-    if (srcCount > 0) {
-      segment.output.write(srcs, 0, srcCount);
+    long written = buffer.writeTo(segment.output);
+    if (written > 0) {
       writes++;
       if (syncer != null) {
-        unsyncedBytes += unwritten;
+        unsyncedBytes += written;
         if (unsyncedBytes >= backgroundSyncInterval) {
           unsyncedBytes = 0;
           syncer.request(segment.output);
         }
       }
-      for (int i = 0; i < srcCount; i++) {
-        srcs[i] = null;
-      }
-      srcCount = 0;
     }
-    staging.clear();
-    largeCopyStaged = false;
-    stagingSliceStart = 0;
-    stagingViewsUsed = 0;
-    unwritten = 0;
   }
 
   // ---------------------------------------------------------------- segments
@@ -584,28 +444,10 @@ final class GroupCommitWriter implements Runnable {
 
   // ---------------------------------------------------------------- statistics
 
-  long records() {
-    return records;
-  }
-
-  long payloadBytes() {
-    return payloadBytes;
-  }
-
-  long groups() {
-    return groups;
-  }
-
-  long writes() {
-    return writes;
-  }
-
-  /** Syncs on the writer thread (per group, per seal) and in the background. */
-  long syncs() {
-    return syncs + (syncer == null ? 0 : syncer.syncs());
-  }
-
-  long rolls() {
-    return rolls;
+  /** Counters since open; syncs include the background syncer's. */
+  LogStats stats(long firstSequence, long nextSequence, int segments) {
+    long allSyncs = syncs + (syncer == null ? 0 : syncer.syncs());
+    return new LogStats(records, payloadBytes, groups, writes, allSyncs, rolls, pendingBytes.get(),
+        firstSequence, nextSequence, segments);
   }
 }

@@ -349,9 +349,7 @@ public final class WriteAheadLog implements Closeable {
   public LogStats stats() {
     checkOpen();
     Tail tail = index.tail();
-    return new LogStats(writer.records(), writer.payloadBytes(), writer.groups(), writer.writes(),
-        writer.syncs(), writer.rolls(), writer.pendingBytes(), index.firstSequence(),
-        tail.nextSequence, index.closed().size() + 1);
+    return writer.stats(index.firstSequence(), tail.nextSequence, index.closed().size() + 1);
   }
 
   /** What recovery found and repaired when this log was opened. */
