@@ -150,9 +150,9 @@ public final class WriteAheadLog implements Closeable {
           + ": it belongs to another log, or its fields were changed");
     }
     Tail tail = index.tail();
-    if (handle.sequence() >= tail.nextSequence) {
+    if (handle.sequence() >= tail.nextSequence()) {
       throw new IllegalArgumentException("no durable record " + handle.sequence() + " in log "
-          + storage.describe() + " (next sequence is " + tail.nextSequence
+          + storage.describe() + " (next sequence is " + tail.nextSequence()
           + "): the handle belongs to another log");
     }
     if (handle.sequence() < index.firstSequence()) {
@@ -160,8 +160,8 @@ public final class WriteAheadLog implements Closeable {
           + " oldest record of log " + storage.describe() + " is " + index.firstSequence());
     }
     long limit;
-    if (handle.segment() == tail.segmentBase) {
-      limit = tail.segmentEnd;
+    if (handle.segment() == tail.segmentBase()) {
+      limit = tail.segmentEnd();
     } else {
       Segment s = index.findClosed(handle.segment());
       if (s == null && handle.sequence() < index.firstSequence()) {
@@ -257,11 +257,11 @@ public final class WriteAheadLog implements Closeable {
     checkOpen();
     Tail tail = index.tail();
     List<Segment> closedSegments = index.closed();
-    if (sequence < 0 || sequence > tail.nextSequence) {
+    if (sequence < 0 || sequence > tail.nextSequence()) {
       throw new IllegalArgumentException("sequence " + sequence + " is outside log "
-          + storage.describe() + ", which ends before " + tail.nextSequence);
+          + storage.describe() + ", which ends before " + tail.nextSequence());
     }
-    long first = closedSegments.isEmpty() ? tail.segmentBase : closedSegments.get(0).baseSequence;
+    long first = closedSegments.isEmpty() ? tail.segmentBase() : closedSegments.get(0).baseSequence;
     if (sequence < first) {
       throw new WalException("sequence " + sequence + " was deleted by truncateBefore; the oldest"
           + " record of log " + storage.describe() + " is " + first
@@ -269,15 +269,15 @@ public final class WriteAheadLog implements Closeable {
     }
     List<Segment> view = new ArrayList<>();
     for (Segment s : closedSegments) {
-      if (s.baseSequence < tail.segmentBase && s.lastSequence >= sequence) {
+      if (s.baseSequence < tail.segmentBase() && s.lastSequence >= sequence) {
         view.add(s);
       }
     }
-    if (tail.segmentEnd > SegmentHeader.SIZE) {
-      view.add(new Segment(tail.segmentBase, tail.nextSequence - 1, 0, tail.segmentEnd, false,
+    if (tail.segmentEnd() > SegmentHeader.SIZE) {
+      view.add(new Segment(tail.segmentBase(), tail.nextSequence() - 1, 0, tail.segmentEnd(), false,
           false));
     }
-    return new LogReader(this, storage, view, sequence, tail.nextSequence, config.maxRecordSize,
+    return new LogReader(this, storage, view, sequence, tail.nextSequence(), config.maxRecordSize,
         config.recoveryPolicy);
   }
 
@@ -308,7 +308,7 @@ public final class WriteAheadLog implements Closeable {
       throw new IllegalArgumentException("sequence must not be negative, got " + sequence);
     }
     checkOpen();
-    List<Segment> removed = index.removeOlderThan(Math.min(sequence, index.tail().segmentBase));
+    List<Segment> removed = index.removeOlderThan(Math.min(sequence, index.tail().segmentBase()));
     try {
       for (Segment s : removed) {
         closeInput(s.name);
@@ -342,14 +342,14 @@ public final class WriteAheadLog implements Closeable {
   /** One past the last durable record: the sequence the next completed append will have at least. */
   public long nextSequence() {
     checkOpen();
-    return index.tail().nextSequence;
+    return index.tail().nextSequence();
   }
 
   /** Counters since open. */
   public LogStats stats() {
     checkOpen();
     Tail tail = index.tail();
-    return writer.stats(index.firstSequence(), tail.nextSequence, index.closed().size() + 1);
+    return writer.stats(index.firstSequence(), tail.nextSequence(), index.closed().size() + 1);
   }
 
   /** What recovery found and repaired when this log was opened. */
