@@ -5,15 +5,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +54,7 @@ public final class WriteAheadLog implements Closeable {
   private final SegmentIndex index;
   private final GroupCommitWriter writer;
   private final RecoveryReport recoveryReport;
-  private final LogId logId;
-  private final SegmentInputs inputs;
+  private final HandleReader reads;
   private final Object closeLock = new Object();
   private final java.util.concurrent.CountDownLatch released =
       new java.util.concurrent.CountDownLatch(1);
@@ -68,11 +63,11 @@ public final class WriteAheadLog implements Closeable {
   private WriteAheadLog(Storage storage, Config config) throws IOException {
     this.storage = storage;
     this.config = config;
-    this.inputs = new SegmentInputs(storage, config.maxOpenSegmentFiles);
     LogRecovery.Result recovered = new LogRecovery(storage, config).run();
     this.recoveryReport = recovered.report;
-    this.logId = recovered.logId;
     this.index = new SegmentIndex(recovered.closed, null);
+    this.reads = new HandleReader(storage, index, recovered.logId, config.maxOpenSegmentFiles,
+        this::checkOpen);
     this.writer = new GroupCommitWriter(storage, config, index, recovered.tail,
         recovered.nextSequence, recovered.logId);
     writer.start();
@@ -144,105 +139,12 @@ public final class WriteAheadLog implements Closeable {
   public ByteBuffer read(RecordHandle handle) {
     Objects.requireNonNull(handle, "handle must not be null");
     checkOpen();
-    if (handle.tag() != logId.tag(handle.segment(), handle.offset(), handle.length(),
-        handle.sequence())) {
-      throw new IllegalArgumentException(handle + " was not issued by log " + storage.describe()
-          + ": it belongs to another log, or its fields were changed");
-    }
-    Tail tail = index.tail();
-    if (handle.sequence() >= tail.nextSequence()) {
-      throw new IllegalArgumentException("no durable record " + handle.sequence() + " in log "
-          + storage.describe() + " (next sequence is " + tail.nextSequence()
-          + "): the handle belongs to another log");
-    }
-    if (handle.sequence() < index.firstSequence()) {
-      throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore; the"
-          + " oldest record of log " + storage.describe() + " is " + index.firstSequence());
-    }
-    long limit;
-    if (handle.segment() == tail.segmentBase()) {
-      limit = tail.segmentEnd();
-    } else {
-      Segment s = index.findClosed(handle.segment());
-      if (s == null && handle.sequence() < index.firstSequence()) {
-        // truncateBefore removed the segment after the check above
-        throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore; the"
-            + " oldest record of log " + storage.describe() + " is " + index.firstSequence());
-      }
-      if (s == null) {
-        throw new IllegalArgumentException("log " + storage.describe() + " has no segment "
-            + SegmentName.of(handle.segment()) + ": the handle belongs to another log");
-      }
-      limit = s.dataEnd;
-    }
-    // Written so that an offset near Long.MAX_VALUE cannot overflow past the check.
-    if (handle.offset() < SegmentHeader.SIZE
-        || handle.offset() > limit - RecordFrame.frameSize(handle.length())) {
-      throw new IllegalArgumentException(handle + " lies beyond the records of segment "
-          + SegmentName.of(handle.segment()) + ": the handle belongs to another log");
-    }
-    String name = SegmentName.of(handle.segment());
-    byte[] frame = new byte[(int) RecordFrame.frameSize(handle.length())];
-    try {
-      readFrame(name, handle.offset(), frame);
-    } catch (ClosedByInterruptException e) {
-      throw new WalException("interrupted while reading record " + handle.sequence(), e);
-    } catch (ClosedChannelException | java.nio.file.NoSuchFileException e) {
-      checkOpen();
-      throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
-          + " it was being read", e);
-    } catch (IOException e) {
-      checkOpen(); // closed while reading: say so, not that the disk failed
-      if (handle.sequence() < index.firstSequence()) {
-        throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore"
-            + " while it was being read", e);
-      }
-      throw new UncheckedIOException("reading " + handle + " from log " + storage.describe()
-          + " failed: " + e.getMessage(), e);
-    } finally {
-      if (handle.sequence() < index.firstSequence()) {
-        closeInput(name); // the segment was truncated meanwhile: do not keep its file open
-      }
-    }
-    ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-    if (b.getInt(0) != handle.length() || b.get(8) != RecordFrame.TYPE_RECORD
-        || b.getLong(9) != handle.sequence()) {
-      throw new CorruptLogException(name, handle.offset(), "frame does not match " + handle);
-    }
-    if (RecordFrame.crcOf(new CRC32C(), frame, 8, handle.length()) != b.getInt(4)) {
-      throw new CorruptLogException(name, handle.offset(), "frame checksum mismatch for record "
-          + handle.sequence());
-    }
-    return ByteBuffer.wrap(frame, RecordFrame.HEADER_SIZE, handle.length()).slice();
+    return reads.read(handle);
   }
 
   /** A handle of this log, signed: for records found by reading the log. */
   RecordHandle handle(long segment, long offset, int length, long sequence) {
-    return new RecordHandle(segment, offset, length, sequence,
-        logId.tag(segment, offset, length, sequence));
-  }
-
-  /**
-   * Reads through the cache of open segment files. An interrupted reader makes the JDK close a
-   * FileChannel for all its users: the interrupted reader gets the {@link ClosedByInterruptException},
-   * the closed input is dropped from the cache, and any other reader that ran into the closed channel
-   * retries once on a reopened file, so one caller's interrupt does not break reads for the others.
-   */
-  private void readFrame(String name, long offset, byte[] frame) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      SegmentInputs.Lease lease = inputs.acquire(name);
-      try {
-        lease.input.readFully(ByteBuffer.wrap(frame), offset);
-        return;
-      } catch (ClosedChannelException e) {
-        inputs.discard(lease);
-        if (e instanceof ClosedByInterruptException || attempt > 0 || !storage.exists(name)) {
-          throw e;
-        }
-      } finally {
-        inputs.release(lease);
-      }
-    }
+    return reads.sign(segment, offset, length, sequence);
   }
 
   /**
@@ -311,7 +213,7 @@ public final class WriteAheadLog implements Closeable {
     List<Segment> removed = index.removeOlderThan(Math.min(sequence, index.tail().segmentBase()));
     try {
       for (Segment s : removed) {
-        closeInput(s.name);
+        reads.segmentDeleted(s.name);
         storage.delete(s.name);
         storage.syncDirectory();
       }
@@ -325,10 +227,6 @@ public final class WriteAheadLog implements Closeable {
           removed.size(), index.firstSequence());
     }
     return removed.size();
-  }
-
-  private void closeInput(String name) {
-    inputs.remove(name);
   }
 
   // ---------------------------------------------------------------- state
@@ -389,7 +287,7 @@ public final class WriteAheadLog implements Closeable {
   }
 
   private void releaseResources() {
-    inputs.close();
+    reads.close();
     try {
       storage.close();
     } catch (IOException e) {
