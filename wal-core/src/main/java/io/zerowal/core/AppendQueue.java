@@ -16,7 +16,7 @@ final class AppendQueue {
   private PendingAppend head;
 
   AppendQueue() {
-    PendingAppend stub = new PendingAppend(null, 0);
+    PendingAppend stub = new PendingAppend(null, null, 0, 0);
     head = stub;
     tail = new AtomicReference<>(stub);
   }

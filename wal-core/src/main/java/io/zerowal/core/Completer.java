@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Completes the futures of committed groups on a thread of its own, in commit order, while the
  * writer already frames, writes and syncs the next group. Completing a future runs the caller's
- * callbacks; measured on a fast disk, doing that on the writer thread between syncs left the disk
- * idle for most of each group (387 syncs/s against 1,458 for a raw loop of the same group size).
+ * callbacks; doing that on the writer thread between syncs left the disk idle for most of each
+ * group (see docs/BENCHMARKS.md, "Inline completion").
  *
  * <p>A group's bytes count against {@code maxPendingBytes} until its futures are completed, so a
  * slow callback still pushes back on appenders.
@@ -17,26 +17,18 @@ final class Completer implements Runnable {
   private static final Object END = new Object();
 
   /** One committed group: {@code count} appends linked from {@code first}. */
-  private static final class Group {
-    final PendingAppend first;
-    final int count;
-    final long bytes;
-
-    Group(PendingAppend first, int count, long bytes) {
-      this.first = first;
-      this.count = count;
-      this.bytes = bytes;
-    }
-  }
+  private record Group(PendingAppend first, int count, long bytes) {}
 
   private final BlockingQueue<Object> groups = new ArrayBlockingQueue<>(1024);
   /** Groups handed over and not yet completed. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private final GroupCommitWriter writer;
+  private final LogId logId;
   private final Thread thread;
 
-  Completer(GroupCommitWriter writer, String name) {
+  Completer(GroupCommitWriter writer, LogId logId, String name) {
     this.writer = writer;
+    this.logId = logId;
     this.thread = new Thread(this, name);
     this.thread.setDaemon(true);
   }
@@ -56,12 +48,9 @@ final class Completer implements Runnable {
    *
    * <p>Completing on this thread pays off by overlapping the completions with the writer's next
    * write and sync, whose time grows with the group's bytes; the hand-off itself (a thread
-   * wake-up per group) costs the same whatever the bytes. Measured with 8 pipelined producers on
-   * 2 cores (records/s, completer vs inline): 100 B FLUSH 4.56M vs 5.42M, 100 B SYNC 2.61M vs
-   * 3.35M, 256 B FLUSH 3.02M vs 3.28M, 256 B SYNC 2.04M vs 2.20M, 512 B SYNC 1.37M vs 1.35M,
-   * 1 KiB FLUSH 1.08M vs 0.99M, 1 KiB SYNC 0.95M vs 0.81M. A lone appender's group of one costs no
-   * hand-off either (measured: +30 us at p50). Writer thread only; waits if 1,024 groups are
-   * still completing.
+   * wake-up per group) costs the same whatever the bytes. The thresholds below come from the
+   * measurements in docs/BENCHMARKS.md ("Inline completion"). Writer thread only; waits if 1,024
+   * groups are still completing.
    */
   void submit(PendingAppend first, int count, long bytes) {
     if ((count <= INLINE_GROUP || bytes < (long) count * INLINE_AVERAGE_FRAME)
@@ -109,13 +98,13 @@ final class Completer implements Runnable {
         return;
       }
       Group g = (Group) item;
-      complete(g.first, g.count);
-      writer.release(g.bytes);
+      complete(g.first(), g.count());
+      writer.release(g.bytes());
       inFlight.decrementAndGet();
     }
   }
 
-  private static void complete(PendingAppend first, int count) {
+  private void complete(PendingAppend first, int count) {
     PendingAppend p = first;
     for (int i = 0; i < count; i++) {
       PendingAppend next = p.next;
@@ -124,7 +113,8 @@ final class Completer implements Runnable {
       }
       if (p.claimedByWriter()) {
         // A callback that throws does not escape: CompletableFuture hands it to its dependent.
-        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence));
+        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence,
+            logId.tag(p.segment, p.offset, p.length, p.sequence)));
       }
       p = next;
     }

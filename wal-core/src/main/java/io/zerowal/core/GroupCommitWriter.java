@@ -1,24 +1,22 @@
 package io.zerowal.core;
 
-import io.zerowal.core.storage.SegmentOutput;
 import io.zerowal.core.storage.Storage;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log's one writer thread. It drains everything queued, frames it into a staging buffer (large
- * payloads are gathered in place), writes the group with one gathering write, makes it durable once
- * for the whole group, publishes the new {@link Tail} and completes the group's futures in sequence
- * order. No timer and no linger: a lone appender pays one sync, a crowd shares one.
+ * The log's one writer thread: the group-commit loop. It drains everything queued, frames it into
+ * its {@link GroupBuffer}, writes the group with one gathering write into the {@link OpenSegment},
+ * makes it durable once for the whole group, publishes the new {@link Tail} and hands the group's
+ * futures to the {@link Completer}, which completes them in sequence order. No timer and no linger:
+ * a lone appender pays one sync, a crowd shares one. Appenders are held back by
+ * {@link PendingBytes}.
  *
  * <p>A failed write, sync or roll poisons the log: the group and everything after it fail with
  * {@link LogFailedException} and the file is never written again (after a failed fsync the kernel
@@ -42,13 +40,18 @@ final class GroupCommitWriter implements Runnable {
   private static final int CLOSING = 1;
   private static final int TERMINATED = 2;
 
-  /** Payloads above this are written from the caller's buffer instead of being copied. */
-  static final int GATHER_THRESHOLD = 64 << 10;
-  private static final int STAGING_SIZE = 1 << 20;
+  /**
+   * How often, at most, the writer asks the storage whether it still holds its write lock
+   * ({@link Storage#checkLock()}), besides at every roll. A stat per group would cost more than
+   * small groups do; 100 ms bounds how long two writers could interleave after a lock file is
+   * deleted, and lets a deleted lock file be re-taken before another process comes.
+   */
+  private static final long LOCK_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** A group stops growing here, so that one group's latency stays bounded under a flood. */
   private static final long MAX_GROUP_BYTES = 32L << 20;
 
   private final Storage storage;
+  private final LogId logId;
   private final WriteAheadLog.Config config;
   private final SegmentIndex index;
   private final AppendQueue queue = new AppendQueue();
@@ -60,37 +63,17 @@ final class GroupCommitWriter implements Runnable {
   /** Bytes written to the open segment since its last background sync request. */
   private long unsyncedBytes;
   private final Thread thread;
-  private final AtomicLong pendingBytes = new AtomicLong();
-  private final Object roomMonitor = new Object();
-  private volatile int blockedAppenders;
+  private final PendingBytes pendingBytes;
   private volatile boolean sleeping;
   private volatile int state = RUNNING;
   private volatile LogFailedException failure;
   private volatile Runnable afterExit;
 
   // Writer-thread state.
-  private SegmentOutput out;
-  private long segmentBase;
-  private long segmentRecords;
-  private long segmentOpenedNanos;
-  private boolean segmentPreallocated;
-  private FramesCrc framesCrc;
-  private final CRC32C crc = new CRC32C();
+  private OpenSegment segment;
+  private long lockCheckedNanos = System.nanoTime();
   private long nextSequence;
-  private final ByteBuffer staging =
-      ByteBuffer.allocateDirect(STAGING_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-  private int stagingSliceStart;
-  /**
-   * Views of staging handed to the gathering write, kept for the next writes: a fresh duplicate
-   * per write was 64 of the ~110 bytes a lone appender's group allocated besides its future and
-   * handle.
-   */
-  private ByteBuffer[] stagingViews = new ByteBuffer[4];
-  private int stagingViewsUsed;
-  private ByteBuffer[] srcs = new ByteBuffer[16];
-  private int srcCount;
-  /** Bytes framed into staging/srcs but not yet written. */
-  private long unwritten;
+  private final GroupBuffer buffer;
 
   // Statistics, written by the writer thread only. Records and payload bytes are counted in plain
   // fields per record and published once per group: a volatile store per record is a full fence
@@ -105,30 +88,25 @@ final class GroupCommitWriter implements Runnable {
   private volatile long rolls;
 
   GroupCommitWriter(Storage storage, WriteAheadLog.Config config, SegmentIndex index,
-      RecoveredTail recovered, long nextSequence) throws IOException {
+      OpenSegment recovered, long nextSequence, LogId logId) throws IOException {
     this.storage = storage;
+    this.logId = logId;
     this.config = config;
     this.index = index;
     this.nextSequence = nextSequence;
+    this.buffer = new GroupBuffer(config.maxRecordSize);
+    this.pendingBytes = new PendingBytes(config.maxPendingBytes, config.backPressure);
     this.preallocator = config.preallocate
         ? new SegmentPreallocator(storage, config.segmentSize) : null;
-    if (recovered != null) {
-      out = recovered.output;
-      segmentBase = recovered.baseSequence;
-      segmentRecords = recovered.recordCount;
-      framesCrc = recovered.framesCrc;
-      segmentPreallocated = false;
-      segmentOpenedNanos = System.nanoTime();
-    } else {
-      openSegment(nextSequence);
-    }
+    this.segment = recovered != null ? recovered
+        : OpenSegment.create(storage, preallocator, nextSequence, logId);
     if (preallocator != null) {
       preallocator.prepare();
     }
-    index.publish(new Tail(segmentBase, out.position(), nextSequence));
+    publishTail();
     this.thread = new Thread(this, "zerowal-writer[" + storage.describe() + "]");
     this.thread.setDaemon(true);
-    this.completer = new Completer(this, "zerowal-completer[" + storage.describe() + "]");
+    this.completer = new Completer(this, logId, "zerowal-completer[" + storage.describe() + "]");
     this.syncer = config.durability == Durability.SYNC ? null
         : new BackgroundSyncer("zerowal-syncer[" + storage.describe() + "]");
     this.backgroundSyncInterval = BackgroundSyncer.interval(config.segmentSize);
@@ -144,20 +122,27 @@ final class GroupCommitWriter implements Runnable {
     return t == thread || t == completer.thread();
   }
 
+  LogId logId() {
+    return logId;
+  }
+
+  String describe() {
+    return storage.describe();
+  }
+
   // ---------------------------------------------------------------- appender side (any thread)
 
-  PendingAppend enqueue(ByteBuffer payload) {
-    PendingAppend p = new PendingAppend(payload, payload.remaining());
+  /** Queues the {@code length} bytes of {@code payload} from index {@code position}. */
+  PendingAppend enqueue(ByteBuffer payload, int position, int length) {
+    PendingAppend p = new PendingAppend(this, payload, position, length);
     long size = p.frameSize();
-    if (pendingBytes.addAndGet(size) > config.maxPendingBytes) {
-      waitForRoom(size);
-    }
+    pendingBytes.acquire(size, this::checkWritable);
     queue.add(p);
     if (state != RUNNING) {
       // The writer may have drained for the last time before our node was linked: settle it here,
       // unless the writer already took it (then it completes normally).
       if (p.abandon()) {
-        pendingBytes.addAndGet(-size);
+        pendingBytes.release(size);
         p.payload = null;
         p.completeExceptionally(terminalError());
       }
@@ -167,40 +152,6 @@ final class GroupCommitWriter implements Runnable {
       LockSupport.unpark(thread);
     }
     return p;
-  }
-
-  /** Called with {@code size} already added to the pending bytes, which are now over the bound. */
-  private void waitForRoom(long size) {
-    pendingBytes.addAndGet(-size);
-    if (config.backPressure == BackPressure.FAIL_FAST) {
-      throw new BackPressureException("append refused: " + pendingBytes.get() + " bytes already wait"
-          + " for the disk and maxPendingBytes is " + config.maxPendingBytes
-          + "; retry later, raise maxPendingBytes, or use BackPressure.BLOCK");
-    }
-    synchronized (roomMonitor) {
-      blockedAppenders++;
-      try {
-        while (true) {
-          checkWritable();
-          long now = pendingBytes.get();
-          if (now + size <= config.maxPendingBytes || now == 0) {
-            if (pendingBytes.compareAndSet(now, now + size)) {
-              return;
-            }
-            continue;
-          }
-          try {
-            roomMonitor.wait(10);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WalException("interrupted while waiting for room in the log (maxPendingBytes "
-                + config.maxPendingBytes + ")", e);
-          }
-        }
-      } finally {
-        blockedAppenders--;
-      }
-    }
   }
 
   /** Throws if the log no longer takes appends. */
@@ -217,10 +168,6 @@ final class GroupCommitWriter implements Runnable {
     }
     return new LogClosedException("the log on " + storage.describe()
         + " is closed; open it again to append");
-  }
-
-  long pendingBytes() {
-    return pendingBytes.get();
   }
 
   boolean failed() {
@@ -252,6 +199,7 @@ final class GroupCommitWriter implements Runnable {
             break;
           }
           rollIfOld();
+          checkLockIfDue();
           idle();
           continue;
         }
@@ -275,9 +223,7 @@ final class GroupCommitWriter implements Runnable {
       if (preallocator != null) {
         preallocator.close();
       }
-      synchronized (roomMonitor) {
-        roomMonitor.notifyAll();
-      }
+      pendingBytes.wakeAll();
       Runnable r = afterExit;
       if (r != null) {
         r.run();
@@ -287,8 +233,8 @@ final class GroupCommitWriter implements Runnable {
 
   private void idle() {
     long timeout = TimeUnit.MILLISECONDS.toNanos(100);
-    if (config.rollIntervalNanos > 0 && segmentRecords > 0) {
-      long due = segmentOpenedNanos + config.rollIntervalNanos - System.nanoTime();
+    if (config.rollIntervalNanos > 0 && segment.recordCount() > 0) {
+      long due = config.rollIntervalNanos - segment.ageNanos();
       timeout = Math.max(1, Math.min(timeout, due));
     }
     sleeping = true;
@@ -299,10 +245,10 @@ final class GroupCommitWriter implements Runnable {
   }
 
   private void rollIfOld() throws IOException {
-    if (config.rollIntervalNanos > 0 && segmentRecords > 0
-        && System.nanoTime() - segmentOpenedNanos >= config.rollIntervalNanos) {
+    if (config.rollIntervalNanos > 0 && segment.recordCount() > 0
+        && segment.ageNanos() >= config.rollIntervalNanos) {
       roll();
-      index.publish(new Tail(segmentBase, out.position(), nextSequence));
+      publishTail();
     }
   }
 
@@ -312,6 +258,7 @@ final class GroupCommitWriter implements Runnable {
     PendingAppend last = null;
     try {
       checkBackgroundSync();
+      checkLockIfDue();
       rollIfOld();
       PendingAppend p = first;
       while (p != null && groupBytes < MAX_GROUP_BYTES) {
@@ -322,8 +269,8 @@ final class GroupCommitWriter implements Runnable {
           continue;
         }
         long frame = p.frameSize();
-        if (segmentRecords > 0
-            && out.position() + unwritten + frame + RecordFrame.FOOTER_SIZE > config.segmentSize) {
+        if (segment.recordCount() > 0 && segment.position() + buffer.unwritten() + frame
+            + RecordFrame.FOOTER_SIZE > config.segmentSize) {
           writeStaged();
           roll();
         }
@@ -337,11 +284,11 @@ final class GroupCommitWriter implements Runnable {
       writeStaged();
       switch (config.durability) {
         case SYNC:
-          out.sync();
+          segment.output.sync();
           syncs++;
           break;
         case FLUSH:
-          out.flush();
+          segment.output.flush();
           break;
         default:
           break;
@@ -355,9 +302,13 @@ final class GroupCommitWriter implements Runnable {
       return;
     }
     publishCounts();
-    index.publish(new Tail(segmentBase, out.position(), nextSequence));
+    publishTail();
     groups++;
     completer.submit(first, count, groupBytes);
+  }
+
+  private void publishTail() {
+    index.publish(new Tail(segment.baseSequence, segment.position(), nextSequence));
   }
 
   private void publishCounts() {
@@ -367,139 +318,65 @@ final class GroupCommitWriter implements Runnable {
 
   /** The futures of {@code bytes} worth of appends completed: make room for blocked appenders. */
   void release(long bytes) {
-    if (pendingBytes.addAndGet(-bytes) < config.maxPendingBytes && blockedAppenders > 0) {
-      synchronized (roomMonitor) {
-        roomMonitor.notifyAll();
-      }
-    }
+    pendingBytes.release(bytes);
   }
 
-  /** Frames one record into the staging buffer, or gathers its payload in place if it is large. */
+  /** Frames one record into the group buffer, writing what is buffered first if it must. */
   private void frame(PendingAppend p) throws IOException {
     ByteBuffer payload = p.payload;
     p.payload = null;
     p.sequence = nextSequence++;
-    p.segment = segmentBase;
-    p.offset = out.position() + unwritten;
-    int len = p.length;
-    int masked;
-    if (len <= GATHER_THRESHOLD) {
-      if (staging.remaining() < RecordFrame.HEADER_SIZE + len) {
-        writeStaged();
-      }
-      masked = RecordFrame.putRecord(staging, crc, p.sequence, payload);
-    } else {
-      if (staging.remaining() < RecordFrame.HEADER_SIZE) {
-        writeStaged();
-      }
-      masked = RecordFrame.putRecordHeader(staging, crc, p.sequence, payload);
-      cutStagingSlice();
-      addSource(payload.duplicate());
+    p.segment = segment.baseSequence;
+    p.offset = segment.position() + buffer.unwritten();
+    if (buffer.mustWriteBefore(p.length)) {
+      writeStaged();
     }
-    framesCrc.add(len, masked);
-    unwritten += RecordFrame.HEADER_SIZE + len;
-    segmentRecords++;
+    segment.added(p.length, buffer.put(p.sequence, payload, p.position, p.length));
     recordsFramed++;
-    payloadFramed += len;
-  }
-
-  private void cutStagingSlice() {
-    int end = staging.position();
-    if (end > stagingSliceStart) {
-      if (stagingViewsUsed == stagingViews.length) {
-        stagingViews = java.util.Arrays.copyOf(stagingViews, stagingViewsUsed * 2);
-      }
-      ByteBuffer slice = stagingViews[stagingViewsUsed];
-      if (slice == null) {
-        slice = staging.duplicate();
-        stagingViews[stagingViewsUsed] = slice;
-      }
-      stagingViewsUsed++;
-      slice.limit(end).position(stagingSliceStart);
-      addSource(slice);
-      stagingSliceStart = end;
-    }
-  }
-
-  private void addSource(ByteBuffer b) {
-    if (srcCount == srcs.length) {
-      ByteBuffer[] bigger = new ByteBuffer[srcCount * 2];
-      System.arraycopy(srcs, 0, bigger, 0, srcCount);
-      srcs = bigger;
-    }
-    srcs[srcCount++] = b;
+    payloadFramed += p.length;
   }
 
   /** Writes everything framed so far with one gathering write. */
   private void writeStaged() throws IOException {
-    cutStagingSlice();
-    if (srcCount > 0) {
-      out.write(srcs, 0, srcCount);
+    long written = buffer.writeTo(segment.output);
+    if (written > 0) {
       writes++;
       if (syncer != null) {
-        unsyncedBytes += unwritten;
+        unsyncedBytes += written;
         if (unsyncedBytes >= backgroundSyncInterval) {
           unsyncedBytes = 0;
-          syncer.request(out);
+          syncer.request(segment.output);
         }
       }
-      for (int i = 0; i < srcCount; i++) {
-        srcs[i] = null;
-      }
-      srcCount = 0;
     }
-    staging.clear();
-    stagingSliceStart = 0;
-    stagingViewsUsed = 0;
-    unwritten = 0;
   }
 
   // ---------------------------------------------------------------- segments
-
-  private void openSegment(long base) throws IOException {
-    String name = SegmentName.of(base);
-    out = preallocator != null ? preallocator.take(name) : storage.create(name, 0);
-    storage.syncDirectory();
-    int flags = config.preallocate ? SegmentHeader.FLAG_PREALLOCATED : 0;
-    out.write(new SegmentHeader(base, flags).encode());
-    segmentBase = base;
-    segmentRecords = 0;
-    segmentPreallocated = config.preallocate;
-    framesCrc = new FramesCrc();
-    segmentOpenedNanos = System.nanoTime();
-  }
 
   /** Seals the segment being written (footer, cut preallocation, sync, close) and opens the next. */
   private void roll() throws IOException {
     seal();
     rolls++;
-    openSegment(nextSequence);
-    log.debug("rolled to segment {}", SegmentName.of(segmentBase));
+    storage.checkLock();
+    lockCheckedNanos = System.nanoTime();
+    segment = OpenSegment.create(storage, preallocator, nextSequence, logId);
+    log.debug("rolled to segment {}", SegmentName.of(segment.baseSequence));
   }
 
   private void seal() throws IOException {
     if (syncer != null) {
-      syncer.quiesce(out);
+      syncer.quiesce(segment.output);
       checkBackgroundSync();
       unsyncedBytes = 0;
     }
-    long dataEnd = out.position();
-    out.write(RecordFrame.encodeFooter(nextSequence - 1, segmentRecords,
-        framesCrc.value()));
-    if (segmentPreallocated) {
-      out.truncateToPosition();
-    }
-    out.sync();
+    index.addClosed(segment.seal(nextSequence - 1));
     syncs++;
-    out.close();
-    out = null;
-    index.addClosed(new Segment(segmentBase, nextSequence - 1, segmentRecords, dataEnd, true,
-        false));
   }
 
   private void sealAndClose() throws IOException {
     seal();
-    index.publish(new Tail(segmentBase, -1, nextSequence));
+    index.publish(new Tail(segment.baseSequence, -1, nextSequence));
+    segment = null;
   }
 
   // ---------------------------------------------------------------- failure
@@ -537,65 +414,40 @@ final class GroupCommitWriter implements Runnable {
     }
   }
 
+  private void checkLockIfDue() throws IOException {
+    long now = System.nanoTime();
+    if (now - lockCheckedNanos >= LOCK_CHECK_INTERVAL_NANOS) {
+      lockCheckedNanos = now;
+      storage.checkLock();
+    }
+  }
+
   /** A failed background sync fails the log: the bytes it was writing may be gone from the cache. */
   private void checkBackgroundSync() throws IOException {
     Throwable t = syncer == null ? null : syncer.failure();
     if (t != null) {
-      throw new IOException("background sync of segment " + SegmentName.of(segmentBase)
+      throw new IOException("background sync of segment " + SegmentName.of(segment.baseSequence)
           + " failed", t);
     }
   }
 
   private void closeQuietly() {
-    if (out != null) {
+    if (segment != null) {
       try {
-        out.close();
+        segment.output.close();
       } catch (IOException | RuntimeException e) {
         log.debug("closing segment after failure", e);
       }
-      out = null;
+      segment = null;
     }
   }
 
   // ---------------------------------------------------------------- statistics
 
-  long records() {
-    return records;
-  }
-
-  long payloadBytes() {
-    return payloadBytes;
-  }
-
-  long groups() {
-    return groups;
-  }
-
-  long writes() {
-    return writes;
-  }
-
-  /** Syncs on the writer thread (per group, per seal) and in the background. */
-  long syncs() {
-    return syncs + (syncer == null ? 0 : syncer.syncs());
-  }
-
-  long rolls() {
-    return rolls;
-  }
-
-  /** The segment the recovery decided to keep writing into. */
-  static final class RecoveredTail {
-    final SegmentOutput output;
-    final long baseSequence;
-    final long recordCount;
-    final FramesCrc framesCrc;
-
-    RecoveredTail(SegmentOutput output, long baseSequence, long recordCount, FramesCrc framesCrc) {
-      this.output = output;
-      this.baseSequence = baseSequence;
-      this.recordCount = recordCount;
-      this.framesCrc = framesCrc;
-    }
+  /** Counters since open; syncs include the background syncer's. */
+  LogStats stats(long firstSequence, long nextSequence, int segments) {
+    long allSyncs = syncs + (syncer == null ? 0 : syncer.syncs());
+    return new LogStats(records, payloadBytes, groups, writes, allSyncs, rolls, pendingBytes.get(),
+        firstSequence, nextSequence, segments);
   }
 }

@@ -167,7 +167,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     if (!step()) {
       return null;
     }
-    RecordHandle h = new RecordHandle(segment.baseSequence, scanner.offset(), scanner.length(),
+    RecordHandle h = owner.handle(segment.baseSequence, scanner.offset(), scanner.length(),
         scanner.sequence());
     return new LogRecord(h, scanner.copyPayload());
   }

@@ -28,6 +28,7 @@ final class LogRecovery {
   private static final Logger log = LoggerFactory.getLogger(LogRecovery.class);
 
   private final Storage storage;
+  private final WriteAheadLog.Config config;
   private final RecoveryPolicy policy;
   private final RecoveryFindings findings = new RecoveryFindings();
   private final SegmentCheck check;
@@ -36,6 +37,7 @@ final class LogRecovery {
 
   LogRecovery(Storage storage, WriteAheadLog.Config config) {
     this.storage = storage;
+    this.config = config;
     this.policy = config.recoveryPolicy;
     this.check = new SegmentCheck(storage, config.maxRecordSize, findings);
     this.salvage = new Salvage(storage, check, findings);
@@ -45,12 +47,15 @@ final class LogRecovery {
   /** What recovery hands to the log. */
   static final class Result {
     final List<Segment> closed;
-    final GroupCommitWriter.RecoveredTail tail;
+    final OpenSegment tail;
     final long nextSequence;
     final RecoveryReport report;
+    /** The log's identity: from its segment headers, or new for a new log. */
+    final LogId logId;
 
-    Result(List<Segment> closed, GroupCommitWriter.RecoveredTail tail, long nextSequence,
-        RecoveryReport report) {
+    Result(List<Segment> closed, OpenSegment tail, long nextSequence, RecoveryReport report,
+        LogId logId) {
+      this.logId = logId;
       this.closed = closed;
       this.tail = tail;
       this.nextSequence = nextSequence;
@@ -61,6 +66,7 @@ final class LogRecovery {
   Result run() throws IOException {
     long started = System.nanoTime();
     TreeMap<Long, String> segments = listSegments();
+    LogId logId = check.identify(segments.values(), config.newLogId);
     List<Segment> closed = new ArrayList<>();
     TailRepair.Reopened reopened = null;
     long next = -1; // the sequence the next segment must start at; -1 before the first
@@ -119,16 +125,15 @@ final class LogRecovery {
         : reopened != null ? reopened.baseSequence() : next;
     RecoveryReport report = findings.report(closed.size() + 1, records, firstSequence, next,
         Duration.ofNanos(System.nanoTime() - started));
-    return new Result(closed, writerTail(reopened), next, report);
+    return new Result(closed, writerTail(reopened), next, report, logId);
   }
 
   /**
    * The writer's view of the segment it continues in: the one place recovery builds it.
    */
-  private static GroupCommitWriter.RecoveredTail writerTail(TailRepair.Reopened r) {
+  private static OpenSegment writerTail(TailRepair.Reopened r) {
     return r == null ? null
-        : new GroupCommitWriter.RecoveredTail(r.output(), r.baseSequence(), r.recordCount(),
-            r.framesCrc());
+        : new OpenSegment(r.output(), r.baseSequence(), r.recordCount(), r.framesCrc());
   }
 
   /** Finishes interrupted salvages, drops a leftover spare, and lists the segments by base. */

@@ -32,13 +32,13 @@ final class LogVerifier {
   long verify(List<Segment> closed, Tail tail) {
     List<Segment> all = new ArrayList<>();
     for (Segment s : closed) {
-      if (s.baseSequence < tail.segmentBase) {
+      if (s.baseSequence < tail.segmentBase()) {
         all.add(s);
       }
     }
-    if (tail.segmentEnd > 0) {
-      all.add(new Segment(tail.segmentBase, tail.nextSequence - 1, tail.nextSequence
-          - tail.segmentBase, tail.segmentEnd, false, false));
+    if (tail.segmentEnd() > 0) {
+      all.add(new Segment(tail.segmentBase(), tail.nextSequence() - 1, tail.nextSequence()
+          - tail.segmentBase(), tail.segmentEnd(), false, false));
     }
     long checked = 0;
     long expected = -1;

@@ -3,16 +3,20 @@ package io.zerowal.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One append waiting for the writer: it is at once the future handed to the caller and the node of
  * the writer's queue, so an append allocates nothing but this object and, on completion, its
  * {@link RecordHandle}.
  */
-final class PendingAppend extends CompletableFuture<RecordHandle> {
-  /** Written by the appender before it enqueues, read and cleared by the writer thread. */
+final class PendingAppend extends LogFuture<RecordHandle> {
+  /**
+   * The caller's buffer, written by the appender before it enqueues, read and cleared by the writer
+   * thread. Only the bytes at {@code position .. position + length}, as captured when append was
+   * called, are read: the buffer's own position and limit are the caller's to change.
+   */
   ByteBuffer payload;
+  final int position;
   final int length;
   /** Assigned by the writer thread while it builds the group. */
   long sequence;
@@ -35,8 +39,10 @@ final class PendingAppend extends CompletableFuture<RecordHandle> {
     }
   }
 
-  PendingAppend(ByteBuffer payload, int length) {
+  PendingAppend(GroupCommitWriter owner, ByteBuffer payload, int position, int length) {
+    super(owner);
     this.payload = payload;
+    this.position = position;
     this.length = length;
   }
 

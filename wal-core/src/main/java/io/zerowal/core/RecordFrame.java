@@ -112,10 +112,19 @@ final class RecordFrame {
    * payload's remaining bytes are copied; its position is left as it was. Returns the masked CRC.
    */
   static int putRecord(ByteBuffer dst, CRC32C crc, long sequence, ByteBuffer payload) {
+    return putRecord(dst, crc, sequence, payload, payload.position(), payload.remaining());
+  }
+
+  /**
+   * Writes a whole record frame of the {@code len} payload bytes at index {@code from} of
+   * {@code payload} (its position and limit are ignored and left as they are); the CRC is computed
+   * over the frame as copied into {@code dst}. Returns the masked CRC.
+   */
+  static int putRecord(ByteBuffer dst, CRC32C crc, long sequence, ByteBuffer payload, int from,
+      int len) {
     int start = dst.position();
-    int len = payload.remaining();
     dst.putInt(len).putInt(0).put(TYPE_RECORD).putLong(sequence);
-    dst.put(start + HEADER_SIZE, payload, payload.position(), len);
+    dst.put(start + HEADER_SIZE, payload, from, len);
     int end = start + HEADER_SIZE + len;
     crc.reset();
     dst.limit(end).position(start + TYPE_OFFSET);

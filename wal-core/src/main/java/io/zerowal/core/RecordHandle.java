@@ -6,31 +6,37 @@ import java.util.zip.CRC32C;
 
 /**
  * Where one record lives: its segment (named by the segment's base sequence), the byte offset of its
- * frame, its payload length and its sequence. Returned by {@link WriteAheadLog#append}; give it to
- * {@link WriteAheadLog#read} to read the record back. Immutable and thread-safe.
+ * frame, its payload length and its sequence, signed by the log that wrote it. Returned by
+ * {@link WriteAheadLog#append}; give it to {@link WriteAheadLog#read} of the same log to read the
+ * record back: another log, or a handle whose fields were changed, refuses it. Immutable and
+ * thread-safe.
  *
  * <p>{@link #toBytes()} encodes it in {@value #ENCODED_SIZE} bytes so that block metadata can store
  * it (like Spark's {@code WriteAheadLogRecordHandle}):
  * <pre>
- * version:u8 (=1) | segment:u64 | offset:u64 | length:u32 | sequence:u64 | crc32c:u32 (masked, over the first 29 bytes)
+ * version:u8 (=2) | segment:u64 | offset:u64 | length:u32 | sequence:u64 | tag:u64 | crc32c:u32 (masked, over the first 37 bytes)
  * </pre>
- * little-endian, like every ZeroWAL encoding.
+ * little-endian, like every ZeroWAL encoding. {@code tag} is the log's signature of the four fields
+ * (SipHash-2-4 keyed with the log's id); {@code crc} only catches damaged bytes early.
  */
 public final class RecordHandle {
   /** Size of {@link #toBytes()}. */
-  public static final int ENCODED_SIZE = 33;
-  private static final byte VERSION = 1;
+  public static final int ENCODED_SIZE = 41;
+  private static final byte VERSION = 2;
+  private static final int CRC_OFFSET = ENCODED_SIZE - 4;
 
   private final long segment;
   private final long offset;
   private final int length;
   private final long sequence;
+  private final long tag;
 
-  RecordHandle(long segment, long offset, int length, long sequence) {
+  RecordHandle(long segment, long offset, int length, long sequence, long tag) {
     this.segment = segment;
     this.offset = offset;
     this.length = length;
     this.sequence = sequence;
+    this.tag = tag;
   }
 
   /** The base sequence of the segment holding the record, which is also the segment's name. */
@@ -53,10 +59,15 @@ public final class RecordHandle {
     return sequence;
   }
 
+  /** The issuing log's signature of the other fields. */
+  long tag() {
+    return tag;
+  }
+
   /** Encodes this handle in {@value #ENCODED_SIZE} bytes; {@link #fromBytes} reverses it. */
   public byte[] toBytes() {
     ByteBuffer b = ByteBuffer.allocate(ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(VERSION).putLong(segment).putLong(offset).putInt(length).putLong(sequence);
+    b.put(VERSION).putLong(segment).putLong(offset).putInt(length).putLong(sequence).putLong(tag);
     b.putInt(RecordFrame.mask(crc(b.array())));
     return b.array();
   }
@@ -78,10 +89,10 @@ public final class RecordHandle {
     if (bytes[0] != VERSION) {
       throw new IllegalArgumentException("unknown record handle version " + bytes[0]
           + " (this ZeroWAL reads version " + VERSION + "): the bytes are not a handle, or come from"
-          + " a newer ZeroWAL");
+          + " another ZeroWAL release");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (RecordFrame.unmask(b.getInt(29)) != crc(bytes)) {
+    if (RecordFrame.unmask(b.getInt(CRC_OFFSET)) != crc(bytes)) {
       throw new IllegalArgumentException("record handle checksum mismatch: the bytes were damaged or"
           + " are not a handle");
     }
@@ -89,16 +100,17 @@ public final class RecordHandle {
     long offset = b.getLong(9);
     int length = b.getInt(17);
     long sequence = b.getLong(21);
+    long tag = b.getLong(29);
     if (segment < 0 || offset < SegmentHeader.SIZE || length < 0 || sequence < segment) {
       throw new IllegalArgumentException("record handle fields are impossible (segment " + segment
           + ", offset " + offset + ", length " + length + ", sequence " + sequence + ")");
     }
-    return new RecordHandle(segment, offset, length, sequence);
+    return new RecordHandle(segment, offset, length, sequence, tag);
   }
 
   private static int crc(byte[] bytes) {
     CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, 29);
+    crc.update(bytes, 0, CRC_OFFSET);
     return (int) crc.getValue();
   }
 
@@ -112,7 +124,7 @@ public final class RecordHandle {
     }
     RecordHandle h = (RecordHandle) o;
     return segment == h.segment && offset == h.offset && length == h.length
-        && sequence == h.sequence;
+        && sequence == h.sequence && tag == h.tag;
   }
 
   @Override

@@ -65,7 +65,7 @@ final class Salvage {
     long last;
     try (SegmentInput in = storage.openForRead(name);
         SegmentOutput out = storage.create(tmp, 0)) {
-      out.write(new SegmentHeader(newBase, SegmentHeader.FLAG_GAPS).encode());
+      out.write(SegmentHeader.encode(newBase, SegmentHeader.FLAG_GAPS, check.logId()));
       long pos = SegmentHeader.SIZE;
       while (pos < size) {
         FrameScanner scanner = check.scanner().open(name, in, pos, size);
@@ -112,7 +112,7 @@ final class Salvage {
     String name = SegmentName.of(from);
     long dataEnd;
     try (SegmentOutput out = storage.create(name, 0)) {
-      out.write(new SegmentHeader(from, SegmentHeader.FLAG_GAPS).encode());
+      out.write(SegmentHeader.encode(from, SegmentHeader.FLAG_GAPS, check.logId()));
       dataEnd = out.position();
       out.write(RecordFrame.encodeFooter(to, 0, new FramesCrc().value()));
       out.sync();

@@ -18,6 +18,8 @@ final class SegmentCheck {
   private final int maxRecordSize;
   private final RecoveryFindings findings;
   private FrameScanner scanner;
+  /** The log's identity, set by {@link #identify} before any segment is judged. */
+  private LogId logId;
 
   SegmentCheck(Storage storage, int maxRecordSize, RecoveryFindings findings) {
     this.storage = storage;
@@ -42,7 +44,35 @@ final class SegmentCheck {
       throw new CorruptLogException(name, 0, "segment header says base sequence "
           + header.baseSequence + " but the file name says " + base);
     }
+    if (!header.logId.equals(logId)) {
+      throw new CorruptLogException(name, 0, "segment belongs to another log (log id "
+          + header.logId + ", this log's is " + logId + "): it was copied or moved here");
+    }
     return header;
+  }
+
+  /**
+   * Takes the log's identity from the first segment header that decodes (the others are judged
+   * against it), or {@code fresh} (a random one if null) for a log without any.
+   */
+  LogId identify(Iterable<String> segmentNames, LogId fresh) throws IOException {
+    for (String name : segmentNames) {
+      byte[] bytes = new byte[SegmentHeader.SIZE];
+      int got = read(name, bytes, 0);
+      try {
+        logId = SegmentHeader.decode(name, Arrays.copyOf(bytes, got)).logId;
+        return logId;
+      } catch (CorruptLogException e) {
+        // judged with the segment itself
+      }
+    }
+    logId = fresh != null ? fresh : LogId.random();
+    return logId;
+  }
+
+  /** The log's identity, for the headers recovery writes. */
+  LogId logId() {
+    return logId;
   }
 
   /**

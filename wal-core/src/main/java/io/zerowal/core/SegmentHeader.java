@@ -5,18 +5,23 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * The segment header of format version 1, once at offset 0 of every segment, little-endian:
+ * The segment header of format version 2, once at offset 0 of every segment, little-endian:
  * <pre>
- * +-----------+-------------+-----------+-------------------+----------------+
- * | "ZWAL"    | version:u16 | flags:u16 | baseSequence:u64  | headerCrc:u32  |
- * +-----------+-------------+-----------+-------------------+----------------+
- *   0           4             6           8                   16             20
+ * +--------+-------------+-----------+------------------+--------------+---------------+
+ * | "ZWAL" | version:u16 | flags:u16 | baseSequence:u64 | logId:16     | headerCrc:u32 |
+ * +--------+-------------+-----------+------------------+--------------+---------------+
+ *   0        4             6           8                  16             32              36
  * </pre>
- * {@code headerCrc} is the masked CRC32C of bytes 0..16.
+ * {@code logId} is the log's {@link LogId} (k0:u64, k1:u64), the same in every segment of a log;
+ * {@code headerCrc} is the masked CRC32C of bytes 0..32. Version 1 (20 bytes, no log id) is not
+ * read: ZeroWAL was pre-release when version 2 replaced it.
  */
 final class SegmentHeader {
-  static final int SIZE = 20;
-  static final int VERSION = 1;
+  static final int SIZE = 36;
+  static final int VERSION = 2;
+  private static final int CRC_OFFSET = 32;
+  /** Size of a version-1 header, recognized only to refuse it clearly. */
+  private static final int V1_SIZE = 20;
   static final int MAGIC = 0x4C41575A; // "ZWAL" read little-endian
 
   /** The segment was preallocated: its data ends at the first all-zero frame header. */
@@ -30,10 +35,17 @@ final class SegmentHeader {
 
   final long baseSequence;
   final int flags;
+  final LogId logId;
 
-  SegmentHeader(long baseSequence, int flags) {
+  SegmentHeader(long baseSequence, int flags, LogId logId) {
     this.baseSequence = baseSequence;
     this.flags = flags;
+    this.logId = logId;
+  }
+
+  /** The encoded header of a segment of log {@code logId}; what writer and recovery write. */
+  static ByteBuffer encode(long baseSequence, int flags, LogId logId) {
+    return new SegmentHeader(baseSequence, flags, logId).encode();
   }
 
   boolean hasGaps() {
@@ -43,6 +55,7 @@ final class SegmentHeader {
   ByteBuffer encode() {
     ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(MAGIC).putShort((short) VERSION).putShort((short) flags).putLong(baseSequence);
+    b.putLong(logId.k0()).putLong(logId.k1());
     b.putInt(RecordFrame.mask(crc(b.array())));
     return b.flip();
   }
@@ -55,6 +68,12 @@ final class SegmentHeader {
    */
   static SegmentHeader decode(String segment, byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (bytes.length >= V1_SIZE && b.getInt(0) == MAGIC && (b.getShort(4) & 0xFFFF) == 1
+        && RecordFrame.unmask(b.getInt(V1_SIZE - 4)) == crc(bytes, V1_SIZE - 4)) {
+      throw new WalException("segment " + segment + " has format version 1, written by a"
+          + " pre-release ZeroWAL; this ZeroWAL reads version " + VERSION + " only: replay the log"
+          + " with the release that wrote it");
+    }
     if (bytes.length < SIZE) {
       throw new CorruptLogException(segment, 0, "segment header is truncated (" + bytes.length
           + " of " + SIZE + " bytes)");
@@ -62,7 +81,7 @@ final class SegmentHeader {
     if (b.getInt(0) != MAGIC) {
       throw new CorruptLogException(segment, 0, "segment header has no ZWAL magic");
     }
-    if (RecordFrame.unmask(b.getInt(16)) != crc(bytes)) {
+    if (RecordFrame.unmask(b.getInt(CRC_OFFSET)) != crc(bytes)) {
       throw new CorruptLogException(segment, 0, "segment header checksum mismatch");
     }
     int version = b.getShort(4) & 0xFFFF;
@@ -76,12 +95,16 @@ final class SegmentHeader {
       throw new WalException("segment " + segment + " has unknown header flags 0x"
           + Integer.toHexString(flags) + ": open the log with the ZeroWAL release that wrote it");
     }
-    return new SegmentHeader(b.getLong(8), flags);
+    return new SegmentHeader(b.getLong(8), flags, new LogId(b.getLong(16), b.getLong(24)));
   }
 
   private static int crc(byte[] bytes) {
+    return crc(bytes, CRC_OFFSET);
+  }
+
+  private static int crc(byte[] bytes, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, 16);
+    crc.update(bytes, 0, length);
     return (int) crc.getValue();
   }
 }

@@ -56,7 +56,7 @@ final class SegmentIndex {
 
   long firstSequence() {
     List<Segment> c = closed;
-    return c.isEmpty() ? tail.segmentBase : c.get(0).baseSequence;
+    return c.isEmpty() ? tail.segmentBase() : c.get(0).baseSequence;
   }
 
   /** The closed segment with this base sequence, or null. */

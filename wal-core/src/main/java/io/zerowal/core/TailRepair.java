@@ -76,7 +76,7 @@ final class TailRepair {
       storage.syncDirectory();
       return new Outcome(null, null, next);
     }
-    reopened.output().write(new SegmentHeader(base, 0).encode());
+    reopened.output().write(SegmentHeader.encode(base, 0, check.logId()));
     return new Outcome(null, reopened, next);
   }
 

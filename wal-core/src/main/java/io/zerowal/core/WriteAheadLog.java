@@ -1,21 +1,15 @@
 package io.zerowal.core;
 
-import io.zerowal.core.storage.SegmentInput;
 import io.zerowal.core.storage.Storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * Every method is thread-safe. Future completions (and the dependent actions you attach without
  * an {@code ...Async} executor) run on one of the log's own threads, in sequence order: the
- * completion thread, while the writer already writes the next group, or the writer itself when
- * nothing else is completing and the group is small or made of small records (averaging under
- * 512 bytes a frame), where a hand-off costs more than it overlaps. Keep them short: a slow
- * callback holds up appenders, and on the writer thread the disk too.
+ * completion thread, or, where a hand-off would cost more than it saves, the writer itself. Keep
+ * them short: a slow callback holds up appenders, and may hold up the disk too. Never wait in them
+ * for an append of the same log: {@code join()} or {@code get()} of such a future (or of a stage
+ * chained on it) on one of the log's threads throws {@link IllegalStateException} rather than
+ * deadlock the log; chain with {@code thenCompose}, or use an {@code ...Async} method with an
+ * executor.
  *
  * <h2>Failure</h2>
  * A failed write or sync poisons the log ({@link LogFailedException} for everything pending and
@@ -58,7 +54,7 @@ public final class WriteAheadLog implements Closeable {
   private final SegmentIndex index;
   private final GroupCommitWriter writer;
   private final RecoveryReport recoveryReport;
-  private final ConcurrentHashMap<String, SegmentInput> inputs = new ConcurrentHashMap<>();
+  private final HandleReader reads;
   private final Object closeLock = new Object();
   private final java.util.concurrent.CountDownLatch released =
       new java.util.concurrent.CountDownLatch(1);
@@ -70,8 +66,10 @@ public final class WriteAheadLog implements Closeable {
     LogRecovery.Result recovered = new LogRecovery(storage, config).run();
     this.recoveryReport = recovered.report;
     this.index = new SegmentIndex(recovered.closed, null);
+    this.reads = new HandleReader(storage, index, recovered.logId, config.maxOpenSegmentFiles,
+        this::checkOpen);
     this.writer = new GroupCommitWriter(storage, config, index, recovered.tail,
-        recovered.nextSequence);
+        recovered.nextSequence, recovered.logId);
     writer.start();
     log.info("opened log {} ({}): {}", storage.describe(), config, recoveryReport);
   }
@@ -86,8 +84,12 @@ public final class WriteAheadLog implements Closeable {
   /**
    * Appends the remaining bytes of {@code payload} as one record.
    *
-   * <p>The buffer is read by the writer thread later: do not change its bytes until the future
-   * completes. Its position and limit are not changed.
+   * <p>The record is the bytes between the buffer's position and limit <em>as they are when this
+   * method is called</em>; the position and limit are not changed, and the caller may change them
+   * right after the call. The bytes themselves are read later by the writer thread: do not change
+   * them until the future completes. If they are changed anyway, the record may hold old bytes, new
+   * bytes or a mix, but it is always written whole with a CRC over exactly the bytes written, so
+   * the log stays readable and reopens under {@link RecoveryPolicy#STRICT}.
    *
    * @return a future that completes with the record's handle once the record is durable, in
    *     sequence order, or exceptionally with {@link LogFailedException} (a write or sync failed;
@@ -102,14 +104,15 @@ public final class WriteAheadLog implements Closeable {
   public CompletableFuture<RecordHandle> append(ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload must not be null");
     checkOpen();
-    int length = payload.remaining();
+    int position = payload.position();
+    int length = payload.limit() - position;
     if (length > config.maxRecordSize) {
       throw new RecordTooLargeException("record of " + length + " bytes exceeds maxRecordSize "
           + config.maxRecordSize + " of log " + storage.describe()
           + "; split the record or open the log with a larger maxRecordSize");
     }
     writer.checkWritable();
-    return writer.enqueue(payload);
+    return writer.enqueue(payload, position, length);
   }
 
   /**
@@ -128,105 +131,20 @@ public final class WriteAheadLog implements Closeable {
    *
    * @return a fresh buffer holding the payload
    * @throws NullPointerException if {@code handle} is null
-   * @throws IllegalArgumentException if the handle does not belong to this log
+   * @throws IllegalArgumentException if the handle was not issued by this log (every handle is
+   *     signed with a key kept in this log's segment headers), or lies beyond its records
    * @throws WalException if the record was deleted by {@link #truncateBefore(long)}
    * @throws CorruptLogException if the bytes on disk do not match the handle or fail the CRC
    */
   public ByteBuffer read(RecordHandle handle) {
     Objects.requireNonNull(handle, "handle must not be null");
     checkOpen();
-    Tail tail = index.tail();
-    if (handle.sequence() >= tail.nextSequence) {
-      throw new IllegalArgumentException("no durable record " + handle.sequence() + " in log "
-          + storage.describe() + " (next sequence is " + tail.nextSequence
-          + "): the handle belongs to another log");
-    }
-    if (handle.sequence() < index.firstSequence()) {
-      throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore; the"
-          + " oldest record of log " + storage.describe() + " is " + index.firstSequence());
-    }
-    long limit;
-    if (handle.segment() == tail.segmentBase) {
-      limit = tail.segmentEnd;
-    } else {
-      Segment s = index.findClosed(handle.segment());
-      if (s == null && handle.sequence() < index.firstSequence()) {
-        // truncateBefore removed the segment after the check above
-        throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore; the"
-            + " oldest record of log " + storage.describe() + " is " + index.firstSequence());
-      }
-      if (s == null) {
-        throw new IllegalArgumentException("log " + storage.describe() + " has no segment "
-            + SegmentName.of(handle.segment()) + ": the handle belongs to another log");
-      }
-      limit = s.dataEnd;
-    }
-    if (handle.offset() + RecordFrame.frameSize(handle.length()) > limit) {
-      throw new IllegalArgumentException(handle + " lies beyond the records of segment "
-          + SegmentName.of(handle.segment()) + ": the handle belongs to another log");
-    }
-    String name = SegmentName.of(handle.segment());
-    byte[] frame = new byte[(int) RecordFrame.frameSize(handle.length())];
-    try {
-      readFrame(name, handle.offset(), frame);
-    } catch (ClosedByInterruptException e) {
-      throw new WalException("interrupted while reading record " + handle.sequence(), e);
-    } catch (ClosedChannelException | java.nio.file.NoSuchFileException e) {
-      checkOpen();
-      throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
-          + " it was being read", e);
-    } catch (IOException e) {
-      checkOpen(); // closed while reading: say so, not that the disk failed
-      if (handle.sequence() < index.firstSequence()) {
-        throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore"
-            + " while it was being read", e);
-      }
-      throw new UncheckedIOException("reading " + handle + " from log " + storage.describe()
-          + " failed", e);
-    } finally {
-      if (handle.sequence() < index.firstSequence()) {
-        closeInput(name); // the segment was truncated meanwhile: do not keep its file open
-      }
-    }
-    ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-    if (b.getInt(0) != handle.length() || b.get(8) != RecordFrame.TYPE_RECORD
-        || b.getLong(9) != handle.sequence()) {
-      throw new CorruptLogException(name, handle.offset(), "frame does not match " + handle);
-    }
-    if (RecordFrame.crcOf(new CRC32C(), frame, 8, handle.length()) != b.getInt(4)) {
-      throw new CorruptLogException(name, handle.offset(), "frame checksum mismatch for record "
-          + handle.sequence());
-    }
-    return ByteBuffer.wrap(frame, RecordFrame.HEADER_SIZE, handle.length()).slice();
+    return reads.read(handle);
   }
 
-  /**
-   * Reads through a cached input per segment. An interrupted reader makes the JDK close a
-   * FileChannel for all its users; the closed input is then dropped and the read retried once, so
-   * one caller's interrupt does not break reads for everyone else.
-   */
-  private void readFrame(String name, long offset, byte[] frame) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      SegmentInput in = inputs.get(name);
-      if (in == null) {
-        SegmentInput opened = storage.openForRead(name);
-        in = inputs.putIfAbsent(name, opened);
-        if (in == null) {
-          in = opened;
-        } else {
-          opened.close();
-        }
-      }
-      try {
-        in.readFully(ByteBuffer.wrap(frame), offset);
-        return;
-      } catch (ClosedChannelException e) {
-        inputs.remove(name, in);
-        if (e instanceof ClosedByInterruptException || attempt > 0 || !storage.exists(name)) {
-          throw e;
-        }
-      }
-    }
+  /** A handle of this log, signed: for records found by reading the log. */
+  RecordHandle handle(long segment, long offset, int length, long sequence) {
+    return reads.sign(segment, offset, length, sequence);
   }
 
   /**
@@ -241,11 +159,11 @@ public final class WriteAheadLog implements Closeable {
     checkOpen();
     Tail tail = index.tail();
     List<Segment> closedSegments = index.closed();
-    if (sequence < 0 || sequence > tail.nextSequence) {
+    if (sequence < 0 || sequence > tail.nextSequence()) {
       throw new IllegalArgumentException("sequence " + sequence + " is outside log "
-          + storage.describe() + ", which ends before " + tail.nextSequence);
+          + storage.describe() + ", which ends before " + tail.nextSequence());
     }
-    long first = closedSegments.isEmpty() ? tail.segmentBase : closedSegments.get(0).baseSequence;
+    long first = closedSegments.isEmpty() ? tail.segmentBase() : closedSegments.get(0).baseSequence;
     if (sequence < first) {
       throw new WalException("sequence " + sequence + " was deleted by truncateBefore; the oldest"
           + " record of log " + storage.describe() + " is " + first
@@ -253,15 +171,15 @@ public final class WriteAheadLog implements Closeable {
     }
     List<Segment> view = new ArrayList<>();
     for (Segment s : closedSegments) {
-      if (s.baseSequence < tail.segmentBase && s.lastSequence >= sequence) {
+      if (s.baseSequence < tail.segmentBase() && s.lastSequence >= sequence) {
         view.add(s);
       }
     }
-    if (tail.segmentEnd > SegmentHeader.SIZE) {
-      view.add(new Segment(tail.segmentBase, tail.nextSequence - 1, 0, tail.segmentEnd, false,
+    if (tail.segmentEnd() > SegmentHeader.SIZE) {
+      view.add(new Segment(tail.segmentBase(), tail.nextSequence() - 1, 0, tail.segmentEnd(), false,
           false));
     }
-    return new LogReader(this, storage, view, sequence, tail.nextSequence, config.maxRecordSize,
+    return new LogReader(this, storage, view, sequence, tail.nextSequence(), config.maxRecordSize,
         config.recoveryPolicy);
   }
 
@@ -292,10 +210,10 @@ public final class WriteAheadLog implements Closeable {
       throw new IllegalArgumentException("sequence must not be negative, got " + sequence);
     }
     checkOpen();
-    List<Segment> removed = index.removeOlderThan(Math.min(sequence, index.tail().segmentBase));
+    List<Segment> removed = index.removeOlderThan(Math.min(sequence, index.tail().segmentBase()));
     try {
       for (Segment s : removed) {
-        closeInput(s.name);
+        reads.segmentDeleted(s.name);
         storage.delete(s.name);
         storage.syncDirectory();
       }
@@ -311,17 +229,6 @@ public final class WriteAheadLog implements Closeable {
     return removed.size();
   }
 
-  private void closeInput(String name) {
-    SegmentInput in = inputs.remove(name);
-    if (in != null) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        log.debug("closing input of segment {}", name, e);
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- state
 
   /** The oldest sequence in the log; equal to {@link #nextSequence()} if the log holds no record. */
@@ -333,16 +240,14 @@ public final class WriteAheadLog implements Closeable {
   /** One past the last durable record: the sequence the next completed append will have at least. */
   public long nextSequence() {
     checkOpen();
-    return index.tail().nextSequence;
+    return index.tail().nextSequence();
   }
 
   /** Counters since open. */
   public LogStats stats() {
     checkOpen();
     Tail tail = index.tail();
-    return new LogStats(writer.records(), writer.payloadBytes(), writer.groups(), writer.writes(),
-        writer.syncs(), writer.rolls(), writer.pendingBytes(), index.firstSequence(),
-        tail.nextSequence, index.closed().size() + 1);
+    return writer.stats(index.firstSequence(), tail.nextSequence(), index.closed().size() + 1);
   }
 
   /** What recovery found and repaired when this log was opened. */
@@ -382,14 +287,7 @@ public final class WriteAheadLog implements Closeable {
   }
 
   private void releaseResources() {
-    for (SegmentInput in : inputs.values()) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        log.debug("closing a segment input", e);
-      }
-    }
-    inputs.clear();
+    reads.close();
     try {
       storage.close();
     } catch (IOException e) {
@@ -422,16 +320,21 @@ public final class WriteAheadLog implements Closeable {
     final BackPressure backPressure;
     final RecoveryPolicy recoveryPolicy;
     final boolean preallocate;
+    final int maxOpenSegmentFiles;
+    /** The id of a log created by this open; null for a random one (tests fix it). */
+    final LogId newLogId;
 
-    Config(Builder b) {
+    Config(Builder b, int maxRecordSize) {
       this.durability = b.durability;
       this.segmentSize = b.segmentSize;
       this.rollIntervalNanos = b.rollInterval == null ? 0 : b.rollInterval.toNanos();
-      this.maxRecordSize = b.maxRecordSize;
+      this.maxRecordSize = maxRecordSize;
       this.maxPendingBytes = b.maxPendingBytes;
       this.backPressure = b.backPressure;
       this.recoveryPolicy = b.recoveryPolicy;
       this.preallocate = b.preallocate;
+      this.maxOpenSegmentFiles = b.maxOpenSegmentFiles;
+      this.newLogId = b.newLogId;
     }
 
     @Override
@@ -449,18 +352,36 @@ public final class WriteAheadLog implements Closeable {
   public static final class Builder {
     /** Smallest segment size accepted. */
     public static final long MIN_SEGMENT_SIZE = 4096;
+    /**
+     * Largest segment size accepted: 2 GiB - 1, so that every offset inside a segment fits in an
+     * {@code int}, which the frame buffers of readers and recovery rely on. It holds the largest
+     * record ({@link #MAX_RECORD_SIZE_LIMIT}) with its framing.
+     */
+    public static final long MAX_SEGMENT_SIZE = Integer.MAX_VALUE;
     /** Largest record size accepted. */
     public static final int MAX_RECORD_SIZE_LIMIT = 1 << 30;
+    /** The maxRecordSize of a log whose segments are large enough for it and that sets none. */
+    static final int DEFAULT_MAX_RECORD_SIZE = 16 << 20;
+    /** Bytes of a segment that are not payload when it holds one record: header, frame, footer. */
+    static final long SEGMENT_OVERHEAD =
+        SegmentHeader.SIZE + RecordFrame.HEADER_SIZE + RecordFrame.FOOTER_SIZE;
+    /** Segment files kept open for {@link WriteAheadLog#read}, least recently used closed first. */
+    static final int DEFAULT_MAX_OPEN_SEGMENT_FILES = 64;
+
+    /** The longest interval a nanosecond clock measures. */
+    private static final Duration MAX_ROLL_INTERVAL = Duration.ofNanos(Long.MAX_VALUE);
 
     private final Storage storage;
     private Durability durability = Durability.SYNC;
     private long segmentSize = 64L << 20;
     private Duration rollInterval;
-    private int maxRecordSize = 16 << 20;
+    private int maxRecordSize; // 0: derived from segmentSize at open
     private long maxPendingBytes = 256L << 20;
     private BackPressure backPressure = BackPressure.BLOCK;
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.STRICT;
     private boolean preallocate;
+    private int maxOpenSegmentFiles = DEFAULT_MAX_OPEN_SEGMENT_FILES;
+    private LogId newLogId;
 
     private Builder(Storage storage) {
       this.storage = Objects.requireNonNull(storage,
@@ -473,11 +394,14 @@ public final class WriteAheadLog implements Closeable {
       return this;
     }
 
-    /** Segment file size at which the log rolls to a new segment; default 64 MiB, at least 4 KiB. */
+    /**
+     * Segment file size at which the log rolls to a new segment; default 64 MiB, at least 4 KiB and
+     * at most {@link #MAX_SEGMENT_SIZE} (2 GiB - 1).
+     */
     public Builder segmentSize(long bytes) {
-      if (bytes < MIN_SEGMENT_SIZE) {
-        throw new IllegalArgumentException("segmentSize must be at least " + MIN_SEGMENT_SIZE
-            + " bytes, got " + bytes);
+      if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE) {
+        throw new IllegalArgumentException("segmentSize must be between " + MIN_SEGMENT_SIZE
+            + " and " + MAX_SEGMENT_SIZE + " bytes, got " + bytes);
       }
       this.segmentSize = bytes;
       return this;
@@ -488,14 +412,20 @@ public final class WriteAheadLog implements Closeable {
      * can reclaim it on a slow stream; default never. Pass null or zero to disable.
      */
     public Builder rollInterval(Duration interval) {
-      if (interval != null && interval.isNegative()) {
-        throw new IllegalArgumentException("rollInterval must not be negative, got " + interval);
+      if (interval != null && (interval.isNegative() || interval.compareTo(MAX_ROLL_INTERVAL) > 0)) {
+        throw new IllegalArgumentException("rollInterval must be between zero and "
+            + MAX_ROLL_INTERVAL + " (about 292 years, the range of a nanosecond clock), got "
+            + interval);
       }
       this.rollInterval = interval == null || interval.isZero() ? null : interval;
       return this;
     }
 
-    /** Largest payload accepted, on write and on read; default 16 MiB, at most 1 GiB. */
+    /**
+     * Largest payload accepted, on write and on read; at most 1 GiB. Default 16 MiB, or, if the
+     * segments are too small for that, the largest record one segment holds
+     * ({@code segmentSize} minus a header, a frame header and a footer). Open a log with at least the maxRecordSize it was written with.
+     */
     public Builder maxRecordSize(int bytes) {
       if (bytes < 1 || bytes > MAX_RECORD_SIZE_LIMIT) {
         throw new IllegalArgumentException("maxRecordSize must be between 1 and "
@@ -526,6 +456,21 @@ public final class WriteAheadLog implements Closeable {
       return this;
     }
 
+    /** The id the log gets if this open creates it, instead of a random one: for golden files. */
+    Builder newLogId(LogId id) {
+      this.newLogId = id;
+      return this;
+    }
+
+    /** At most this many segment files stay open for {@link #read}; default 64. */
+    Builder maxOpenSegmentFiles(int files) {
+      if (files < 1) {
+        throw new IllegalArgumentException("maxOpenSegmentFiles must be positive, got " + files);
+      }
+      this.maxOpenSegmentFiles = files;
+      return this;
+    }
+
     /**
      * Reserve each new segment's full size up front, so that syncs need not update file metadata
      * (faster SYNC on most file systems, at the cost of writing zeros when a segment is created).
@@ -544,7 +489,9 @@ public final class WriteAheadLog implements Closeable {
      * @throws UncheckedIOException if the storage fails, or is locked by another writer
      */
     public WriteAheadLog open() {
-      long overhead = SegmentHeader.SIZE + RecordFrame.HEADER_SIZE + RecordFrame.FOOTER_SIZE;
+      long overhead = SEGMENT_OVERHEAD;
+      int maxRecordSize = this.maxRecordSize != 0 ? this.maxRecordSize
+          : (int) Math.min(DEFAULT_MAX_RECORD_SIZE, segmentSize - overhead);
       if (maxRecordSize + overhead > segmentSize) {
         throw new IllegalArgumentException("maxRecordSize " + maxRecordSize
             + " does not fit in segmentSize " + segmentSize + " (a segment needs " + overhead
@@ -555,7 +502,7 @@ public final class WriteAheadLog implements Closeable {
             + " is smaller than one record of maxRecordSize " + maxRecordSize
             + ": raise maxPendingBytes or lower maxRecordSize");
       }
-      Config config = new Config(this);
+      Config config = new Config(this, maxRecordSize);
       try {
         storage.lockForWriting();
       } catch (IOException e) {

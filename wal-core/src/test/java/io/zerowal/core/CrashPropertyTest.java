@@ -265,9 +265,9 @@ class CrashPropertyTest {
     if (r < 10) {
       return random.nextInt(9); // too small to say which append it was
     }
-    if (r < 14 && maxRecord > GroupCommitWriter.GATHER_THRESHOLD) {
-      return GroupCommitWriter.GATHER_THRESHOLD + 1
-          + random.nextInt(maxRecord - GroupCommitWriter.GATHER_THRESHOLD);
+    if (r < 14 && maxRecord > GroupBuffer.LARGE) {
+      return GroupBuffer.LARGE + 1
+          + random.nextInt(maxRecord - GroupBuffer.LARGE);
     }
     return random.nextInt(Math.min(SMALL, maxRecord) + 1);
   }

@@ -332,8 +332,8 @@ class FailureTest {
     ByteBuffer b = ByteBuffer.wrap(changed).order(ByteOrder.LITTLE_ENDIAN);
     b.putShort(4, (short) 7);
     CRC32C crc = new CRC32C();
-    crc.update(changed, 0, 16);
-    b.putInt(16, RecordFrame.mask((int) crc.getValue()));
+    crc.update(changed, 0, SegmentHeader.SIZE - 4);
+    b.putInt(SegmentHeader.SIZE - 4, RecordFrame.mask((int) crc.getValue()));
     memory.replaceContents(segment, changed);
 
     assertThatThrownBy(() -> WriteAheadLog.builder(memory).open())

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins the version-1 bytes of docs/FORMAT.md: a fixed workload must produce exactly the committed
+ * Pins the version-2 bytes of docs/FORMAT.md: a fixed workload must produce exactly the committed
  * segment files, and the committed files must open and read back. A change that fails this test
  * changes the on-disk format: bump the format version instead.
  *
@@ -41,10 +41,13 @@ class FormatGoldenTest {
     return p;
   }
 
+  /** The golden log's id (random in real logs): 00 01 .. 0f in the header. */
+  static final LogId GOLDEN_ID = new LogId(0x0706050403020100L, 0x0f0e0d0c0b0a0908L);
+
   private static MemoryStorage writeWorkload() throws Exception {
     MemoryStorage mem = new MemoryStorage();
     try (WriteAheadLog log = WriteAheadLog.builder(mem).segmentSize(4096).maxRecordSize(2048)
-        .open()) {
+        .newLogId(GOLDEN_ID).open()) {
       for (byte[] payload : payloads()) {
         log.append(payload).get();
       }
@@ -96,18 +99,21 @@ class FormatGoldenTest {
   @Test
   void headerAndFrameLayoutMatchTheDocument() throws Exception {
     byte[] first = golden(SEGMENTS[0]);
-    // header: "ZWAL", version 1, flags 0, base sequence 0
+    // header: "ZWAL", version 2, flags 0, base sequence 0, log id 00 01 .. 0f
     assertThat(new String(first, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("ZWAL");
-    assertThat(first[4]).isEqualTo((byte) 1);
+    assertThat(first[4]).isEqualTo((byte) 2);
     assertThat(first[5]).isZero();
-    // first frame at 20: length 0, type 1, sequence 0
-    assertThat(java.util.Arrays.copyOfRange(first, 20, 24)).containsExactly(0, 0, 0, 0);
-    assertThat(first[28]).isEqualTo(RecordFrame.TYPE_RECORD);
-    // second frame at 37: length 14 ("hello, zerowal"), sequence 1, then the payload
-    assertThat(first[37]).isEqualTo((byte) 14);
-    assertThat(first[45]).isEqualTo(RecordFrame.TYPE_RECORD);
-    assertThat(first[46]).isEqualTo((byte) 1);
-    assertThat(new String(first, 54, 14, StandardCharsets.UTF_8)).isEqualTo("hello, zerowal");
+    for (int i = 0; i < 16; i++) {
+      assertThat(first[16 + i]).isEqualTo((byte) i);
+    }
+    // first frame at 36: length 0, type 1, sequence 0
+    assertThat(java.util.Arrays.copyOfRange(first, 36, 40)).containsExactly(0, 0, 0, 0);
+    assertThat(first[44]).isEqualTo(RecordFrame.TYPE_RECORD);
+    // second frame at 53: length 14 ("hello, zerowal"), sequence 1, then the payload
+    assertThat(first[53]).isEqualTo((byte) 14);
+    assertThat(first[61]).isEqualTo(RecordFrame.TYPE_RECORD);
+    assertThat(first[62]).isEqualTo((byte) 1);
+    assertThat(new String(first, 70, 14, StandardCharsets.UTF_8)).isEqualTo("hello, zerowal");
     // footer: the last 29 bytes, type 2
     assertThat(first[first.length - RecordFrame.FOOTER_SIZE + 8]).isEqualTo(RecordFrame.TYPE_FOOTER);
   }

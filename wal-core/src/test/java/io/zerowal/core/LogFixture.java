@@ -33,8 +33,13 @@ final class LogFixture {
     this.handles = handles;
   }
 
+  /** The log id of every fixture, and of the segments tests build by hand. */
+  static final LogId LOG_ID = new LogId(1, 2);
+
   static WriteAheadLog.Builder builder(MemoryStorage storage) {
-    return WriteAheadLog.builder(storage).segmentSize(SEGMENT_SIZE).maxRecordSize(MAX_RECORD_SIZE);
+    // One log id for every fixture, so that fixtures built apart have identical segments.
+    return WriteAheadLog.builder(storage).segmentSize(SEGMENT_SIZE).maxRecordSize(MAX_RECORD_SIZE)
+        .newLogId(LOG_ID);
   }
 
   /**

@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
  * field drives an allocation.
  */
 class PreallocatedRecoveryTest {
-  /** Larger than any array: a recovery that reads the zero region whole cannot even try. */
-  private static final long SEGMENT_SIZE = 3L << 30;
+  /**
+   * The largest segment the builder accepts (2 GiB - 1): a recovery that reads the zero region
+   * whole needs an array of about that size (or cannot allocate one at all).
+   */
+  private static final long SEGMENT_SIZE = WriteAheadLog.Builder.MAX_SEGMENT_SIZE;
   private static final long ALLOCATION_BOUND = 48L << 20;
 
   @Test
-  void crashedPreallocatedSegmentOf3GiBReopensWithEveryAcknowledgedRecordInBoundedMemory()
+  void crashedPreallocatedSegmentOfTheLargestSizeReopensWithEveryAcknowledgedRecordInBoundedMemory()
       throws Exception {
     for (long seed = 0; seed < 8; seed++) {
       MemoryStorage mem = new MemoryStorage();

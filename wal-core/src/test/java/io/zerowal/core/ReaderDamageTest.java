@@ -126,7 +126,7 @@ class ReaderDamageTest {
    */
   private static byte[] segment(long base, long from, long to, long claimedLast) {
     ByteBuffer b = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(new SegmentHeader(base, 0).encode());
+    b.put(new SegmentHeader(base, 0, LogFixture.LOG_ID).encode());
     FramesCrc framesCrc = new FramesCrc();
     CRC32C crc = new CRC32C();
     for (long s = from; s <= to; s++) {

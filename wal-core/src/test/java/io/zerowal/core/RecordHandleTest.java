@@ -27,7 +27,7 @@ class RecordHandleTest {
     Arbitrary<Integer> length = Arbitraries.integers().between(0, Integer.MAX_VALUE);
     Arbitrary<Long> distance = Arbitraries.longs().between(0, Long.MAX_VALUE / 2);
     return Combinators.combine(segment, offset, length, distance)
-        .as((s, o, l, d) -> new RecordHandle(s, o, l, s + d));
+        .as((s, o, l, d) -> new RecordHandle(s, o, l, s + d, 0));
   }
 
   @Property(tries = 500)
@@ -77,7 +77,7 @@ class RecordHandleTest {
 
   @Test
   void eachSingleBitFlipOfOneHandleIsRejected() {
-    byte[] good = new RecordHandle(4096, 12345, 678, 4100).toBytes();
+    byte[] good = new RecordHandle(4096, 12345, 678, 4100, 0).toBytes();
     for (int bit = 0; bit < good.length * 8; bit++) {
       byte[] damaged = good.clone();
       damaged[bit / 8] ^= (byte) (1 << (bit % 8));
@@ -106,20 +106,20 @@ class RecordHandleTest {
 
   @Test
   void anUnknownVersionIsRejectedNamingIt() {
-    byte[] bytes = new RecordHandle(0, 20, 1, 0).toBytes();
-    bytes[0] = 2;
+    byte[] bytes = new RecordHandle(0, 40, 1, 0, 0).toBytes();
+    bytes[0] = 3;
 
     assertThatThrownBy(() -> RecordHandle.fromBytes(bytes))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 2");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 3");
   }
 
   @Test
   void impossibleFieldsWithAValidChecksumAreRejected() {
     List<RecordHandle> impossible = List.of(
-        new RecordHandle(-1, 20, 1, 5),
-        new RecordHandle(0, 19, 1, 5),
-        new RecordHandle(0, 20, -1, 5),
-        new RecordHandle(10, 20, 1, 9));
+        new RecordHandle(-1, 40, 1, 5, 0),
+        new RecordHandle(0, SegmentHeader.SIZE - 1, 1, 5, 0),
+        new RecordHandle(0, 40, -1, 5, 0),
+        new RecordHandle(10, 40, 1, 9, 0));
     for (RecordHandle h : impossible) {
       assertThatThrownBy(() -> RecordHandle.fromBytes(h.toBytes())).as("%s", h)
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("impossible");
@@ -128,21 +128,22 @@ class RecordHandleTest {
 
   @Test
   void equalsComparesEveryField() {
-    RecordHandle h = new RecordHandle(100, 200, 300, 400);
+    RecordHandle h = new RecordHandle(100, 200, 300, 400, 0);
 
-    assertThat(h).isEqualTo(new RecordHandle(100, 200, 300, 400))
-        .hasSameHashCodeAs(new RecordHandle(100, 200, 300, 400))
-        .isNotEqualTo(new RecordHandle(101, 200, 300, 400))
-        .isNotEqualTo(new RecordHandle(100, 201, 300, 400))
-        .isNotEqualTo(new RecordHandle(100, 200, 301, 400))
-        .isNotEqualTo(new RecordHandle(100, 200, 300, 401))
+    assertThat(h).isEqualTo(new RecordHandle(100, 200, 300, 400, 0))
+        .hasSameHashCodeAs(new RecordHandle(100, 200, 300, 400, 0))
+        .isNotEqualTo(new RecordHandle(101, 200, 300, 400, 0))
+        .isNotEqualTo(new RecordHandle(100, 201, 300, 400, 0))
+        .isNotEqualTo(new RecordHandle(100, 200, 301, 400, 0))
+        .isNotEqualTo(new RecordHandle(100, 200, 300, 401, 0))
+        .isNotEqualTo(new RecordHandle(100, 200, 300, 400, 1))
         .isNotEqualTo(null)
         .isNotEqualTo("RecordHandle");
   }
 
   @Test
   void toStringNamesSequenceSegmentOffsetAndLength() {
-    RecordHandle h = new RecordHandle(100, 200, 300, 400);
+    RecordHandle h = new RecordHandle(100, 200, 300, 400, 0);
 
     assertThat(h.toString()).contains("sequence=400").contains(SegmentName.of(100))
         .contains("offset=200").contains("length=300");

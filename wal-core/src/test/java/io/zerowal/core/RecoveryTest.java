@@ -429,7 +429,7 @@ class RecoveryTest {
   void segmentTornAtCreationIsRemovedOnOpen(int headerBytes) throws IOException {
     LogFixture closed = LogFixture.closedAfter(RECORDS, PAYLOAD);
     String next = SegmentName.of(RECORDS);
-    byte[] header = new SegmentHeader(RECORDS, 0).encode().array();
+    byte[] header = SegmentHeader.encode(RECORDS, 0, new LogId(0, 0)).array();
     Map<String, byte[]> files = closed.copyOfFiles();
     files.put(next, Arrays.copyOf(header, headerBytes));
     MemoryStorage mem = LogFixture.storageWith(files);
@@ -499,7 +499,7 @@ class RecoveryTest {
     byte[] damaged = flipBit(mem.contents(middle), 9, 5);
     mem.replaceContents(middle, damaged);
     // The crash came while the copy was written: a partial copy next to the damaged segment.
-    byte[] partialCopy = Arrays.copyOf(new SegmentHeader(SegmentName.parse(middle), SegmentHeader.FLAG_GAPS).encode()
+    byte[] partialCopy = Arrays.copyOf(SegmentHeader.encode(SegmentName.parse(middle), SegmentHeader.FLAG_GAPS, new LogId(0, 0))
         .array(), SegmentHeader.SIZE + 5);
     try (var out = mem.create(middle + ".tmp", 0)) {
       out.write(java.nio.ByteBuffer.wrap(partialCopy));

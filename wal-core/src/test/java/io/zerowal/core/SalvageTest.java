@@ -85,7 +85,7 @@ class SalvageTest {
   /** A sealed segment of base {@code from} holding the fixture's records {@code from..to}. */
   private byte[] segment(long from, long to) {
     ByteBuffer b = ByteBuffer.allocate(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(new SegmentHeader(from, 0).encode());
+    b.put(new SegmentHeader(from, 0, LogFixture.LOG_ID).encode());
     FramesCrc framesCrc = new FramesCrc();
     CRC32C crc = new CRC32C();
     for (long s = from; s <= to; s++) {

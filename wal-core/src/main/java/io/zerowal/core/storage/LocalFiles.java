@@ -2,8 +2,13 @@ package io.zerowal.core.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 
 /** Channel operations of {@link LocalStorage} that need care: full writes and messages naming the file. */
@@ -14,13 +19,85 @@ final class LocalFiles {
 
   /**
    * An exception for {@code what} on {@code path}. File system exceptions already name the file and
-   * keep their type (callers test for them); others are wrapped with the path in the message.
+   * keep their type (callers test for them); so do closed-channel exceptions
+   * ({@link ClosedByInterruptException} included), which tell a caller that the channel is gone and
+   * must be reopened rather than that the medium failed: they are replaced by ones of the same type
+   * that name the file. Others are wrapped with the path in the message.
    */
   static IOException failure(String what, Path path, IOException e) {
     if (e instanceof FileSystemException) {
       return e;
     }
-    return new IOException(what + " " + path + " failed: " + e, e);
+    String message = what + " " + path + " failed: " + e;
+    IOException named;
+    if (e instanceof ClosedByInterruptException) {
+      named = new NamedClosedByInterrupt(message);
+    } else if (e instanceof ClosedChannelException) {
+      named = new NamedClosedChannel(message);
+    } else {
+      return new IOException(message, e);
+    }
+    named.initCause(e);
+    return named;
+  }
+
+  /** A {@link ClosedChannelException} (the JDK's has no message) that names the file. */
+  private static final class NamedClosedChannel extends ClosedChannelException {
+    private static final long serialVersionUID = 1L;
+    private final String message;
+
+    NamedClosedChannel(String message) {
+      this.message = message;
+    }
+
+    @Override
+    public String getMessage() {
+      return message;
+    }
+  }
+
+  /** A {@link ClosedByInterruptException} that names the file. */
+  private static final class NamedClosedByInterrupt extends ClosedByInterruptException {
+    private static final long serialVersionUID = 1L;
+    private final String message;
+
+    NamedClosedByInterrupt(String message) {
+      this.message = message;
+    }
+
+    @Override
+    public String getMessage() {
+      return message;
+    }
+  }
+
+  /**
+   * The attributes of {@code path} if it is a regular file (or a link to one).
+   *
+   * @throws FileSystemException naming the path and what it is instead: a directory, a dangling
+   *     symbolic link, or another kind of file
+   * @throws java.nio.file.NoSuchFileException if nothing is there
+   */
+  static BasicFileAttributes checkRegularFile(Path path) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      if (Files.isSymbolicLink(path)) {
+        throw new FileSystemException(path.toString(), null, "is a dangling symbolic link (to "
+            + Files.readSymbolicLink(path) + "): restore its target or remove the link");
+      }
+      throw e;
+    }
+    if (attributes.isDirectory()) {
+      throw new FileSystemException(path.toString(), null,
+          "is a directory, not a segment file: move it out of the log directory");
+    }
+    if (!attributes.isRegularFile()) {
+      throw new FileSystemException(path.toString(), null,
+          "is not a regular file: move it out of the log directory");
+    }
+    return attributes;
   }
 
   /**

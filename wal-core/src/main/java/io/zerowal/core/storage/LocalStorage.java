@@ -11,8 +11,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ public final class LocalStorage implements Storage {
   private FileChannel lockChannel; // guarded by this
   private FileLock lock; // guarded by this
   private Path lockKey; // guarded by this
+  private Object lockFileKey; // guarded by this: the locked file's identity (inode), or null
 
   /**
    * A storage in {@code dir}, which is created (with its parents, {@code 0700}) if missing.
@@ -120,15 +123,78 @@ public final class LocalStorage implements Storage {
     lockChannel = channel;
     lock = taken;
     lockKey = key;
+    lockFileKey = fileKey(path);
     LOG.debug("locked {} for writing", path);
   }
 
+  /**
+   * {@inheritDoc} An OS file lock holds an inode, not a name: if {@value #LOCK_FILE} is deleted
+   * (by a temp cleaner such as systemd-tmpfiles) another process could create and lock a new one
+   * and open the log too. This compares the file at the lock's path with the locked one. If the name
+   * is gone, or names a file nobody locks, the lock is taken again on it (logged as a warning), so a
+   * deleted lock file is repaired within the writer's check interval; if another process holds the
+   * file now at that path, it throws and the log stops writing. On platforms without file keys
+   * (where an open file cannot be deleted) it does nothing.
+   */
+  @Override
+  public synchronized void checkLock() throws IOException {
+    if (lockChannel == null || lockFileKey == null) {
+      return;
+    }
+    Path path = dir.resolve(LOCK_FILE);
+    Object now = fileKey(path);
+    if (lockFileKey.equals(now)) {
+      return;
+    }
+    FileChannel channel = null;
+    FileLock taken = null;
+    try {
+      channel = FileChannel.open(path, Set.of(CREATE, WRITE), fileAttributes());
+      taken = channel.tryLock();
+    } catch (IOException | OverlappingFileLockException e) {
+      throw new StorageLockedException("lost the write lock of log directory " + dir + ": "
+          + LOCK_FILE + " was deleted or replaced and cannot be locked again (" + e + ")", e);
+    } finally {
+      if (taken == null && channel != null) {
+        channel.close(); // the file is another process's lock: closing drops nothing of ours
+      }
+    }
+    if (taken == null) {
+      throw new StorageLockedException("lost the write lock of log directory " + dir + ": "
+          + LOCK_FILE + " was deleted or replaced, and another process now holds the new one;"
+          + " this log stops writing. Keep temp cleaners away from the log directory");
+    }
+    FileChannel old = lockChannel;
+    lockChannel = channel;
+    lock = taken;
+    lockFileKey = fileKey(path);
+    try {
+      old.close(); // releases the lock on the deleted file
+    } catch (IOException e) {
+      LOG.debug("closing the channel of the replaced lock file", e);
+    }
+    LOG.warn("{} in log directory {} was deleted or replaced while the log was open; locked it"
+        + " again. Keep temp cleaners away from the log directory", LOCK_FILE, dir);
+  }
+
+  private static Object fileKey(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@inheritDoc} Every entry of the directory but the lock file, directories and dangling links
+   * included: a segment replaced by something that is not a file must make recovery fail naming it,
+   * not make its records disappear.
+   */
   @Override
   public List<String> list() throws IOException {
     List<String> names = new ArrayList<>();
     try (Stream<Path> entries = Files.list(dir)) {
-      entries.filter(Files::isRegularFile)
-          .map(p -> p.getFileName().toString())
+      entries.map(p -> p.getFileName().toString())
           .filter(name -> !name.equals(LOCK_FILE))
           .forEach(names::add);
     }
@@ -142,7 +208,7 @@ public final class LocalStorage implements Storage {
 
   @Override
   public long size(String name) throws IOException {
-    return Files.size(file(name));
+    return LocalFiles.checkRegularFile(file(name)).size();
   }
 
   /** {@inheritDoc} On a preallocation failure (a full disk) the partial file is deleted. */
@@ -173,6 +239,7 @@ public final class LocalStorage implements Storage {
   @Override
   public SegmentOutput openForWrite(String name, long position) throws IOException {
     Path path = file(name);
+    LocalFiles.checkRegularFile(path);
     FileChannel channel = FileChannel.open(path, WRITE);
     try {
       long size = channel.size();
@@ -190,6 +257,7 @@ public final class LocalStorage implements Storage {
   @Override
   public SegmentInput openForRead(String name) throws IOException {
     Path path = file(name);
+    LocalFiles.checkRegularFile(path);
     return new LocalSegmentInput(FileChannel.open(path, READ), path);
   }
 
@@ -260,6 +328,7 @@ public final class LocalStorage implements Storage {
         lockChannel = null;
         lock = null;
         lockKey = null;
+        lockFileKey = null;
       }
     }
   }

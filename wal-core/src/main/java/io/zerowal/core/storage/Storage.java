@@ -37,6 +37,17 @@ public interface Storage extends Closeable {
    */
   void lockForWriting() throws IOException;
 
+  /**
+   * Checks that this storage still holds the write lock taken by {@link #lockForWriting()}, and
+   * re-takes it if it can (a lock file deleted by a temp cleaner). The log calls it at every roll
+   * and at least every 100 ms while it writes. The default does nothing: for storages whose lock
+   * cannot be lost unnoticed.
+   *
+   * @throws StorageLockedException if the lock was lost and another writer may hold it; the log then
+   *     stops writing
+   */
+  default void checkLock() throws IOException {}
+
   /** Names of all files, in no particular order. Never includes the lock file. */
   List<String> list() throws IOException;
 
