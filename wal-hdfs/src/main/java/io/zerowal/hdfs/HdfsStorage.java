@@ -15,9 +15,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
@@ -33,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * {@link SegmentOutput#sync()} is {@code hsync} with the length update: every datanode fsynced them,
  * so they survive a power loss of the whole cluster ({@code Durability.SYNC}). Namespace changes are
  * durable on the NameNode when they return, so {@link #syncDirectory()} does nothing. Preallocation
- * is ignored. Cutting a file inside a block ({@link #truncate}, {@link #openForWrite} below the end)
- * waits for HDFS block recovery (about one datanode heartbeat).
+ * is ignored. Cutting a file ({@link #truncate}, {@link #openForWrite} below the end) copies a short
+ * prefix to a new file and renames it over the old one, and cuts a long file with HDFS
+ * {@code truncate}, waiting for block recovery (about one datanode heartbeat) if the cut is inside
+ * a block.
  *
  * <h2>The write lock, and what it guarantees</h2>
  * {@link #lockForWriting()} holds the lock file {@value #LOCK_FILE} open for append; its HDFS lease
@@ -76,6 +80,15 @@ public final class HdfsStorage implements Storage {
 
   /** The Hadoop setting that keeps a small cluster's pipeline writing when a datanode dies. */
   public static final String BEST_EFFORT = "dfs.client.block.write.replace-datanode-on-failure.best-effort";
+
+  /**
+   * Files cut to at most this many bytes are cut by copying the prefix and renaming the copy over
+   * them, which needs no block recovery; longer ones by {@code truncate}.
+   */
+  static final long COPY_CUT_LIMIT = 1 << 20;
+
+  /** Suffix of the copy being made by a cut; hidden from {@link #list()}, removed at lock. */
+  static final String CUT_SUFFIX = ".cutting";
 
   private static final Logger log = LoggerFactory.getLogger(HdfsStorage.class);
 
@@ -198,38 +211,46 @@ public final class HdfsStorage implements Storage {
     log.debug("locked {} for writing", lockPath);
   }
 
-  /** Closes every file a previous writer left open, so that it cannot write into them any more. */
+  /**
+   * Closes every file a previous writer left open, so that it cannot write into them any more, and
+   * removes the copies of cuts that a crash interrupted (the file they were cut from is intact).
+   */
   private void recoverOpenFiles() throws IOException {
-    if (!(fs instanceof DistributedFileSystem)) {
-      return;
-    }
-    DistributedFileSystem dfs = (DistributedFileSystem) fs;
-    for (String name : list()) {
-      Path path = file(name);
+    DistributedFileSystem dfs = fs instanceof DistributedFileSystem ? (DistributedFileSystem) fs : null;
+    for (FileStatus s : listStatus()) {
+      Path path = s.getPath();
       try {
-        if (!dfs.isFileClosed(path)) {
+        if (path.getName().endsWith(CUT_SUFFIX)) {
+          fs.delete(path, false);
+          log.info("removed {}, the copy of an interrupted cut", path);
+        } else if (dfs != null && !path.getName().equals(LOCK_FILE) && !dfs.isFileClosed(path)) {
           Duration took = LeaseRecovery.recover(dfs, path, leaseRecoveryTimeout);
           log.info("recovered the lease of {}, left open by a previous writer ({} ms)", path,
               took.toMillis());
         }
       } catch (java.io.FileNotFoundException gone) {
         // deleted meanwhile by the fenced writer's last namespace change: nothing to recover
+      } catch (IOException e) {
+        throw HdfsFailures.translate("recover the lease of", path, e);
       }
+    }
+  }
+
+  private FileStatus[] listStatus() throws IOException {
+    try {
+      return fs.listStatus(dir);
+    } catch (IOException e) {
+      throw HdfsFailures.translate("list", dir, e);
     }
   }
 
   @Override
   public List<String> list() throws IOException {
-    FileStatus[] entries;
-    try {
-      entries = fs.listStatus(dir);
-    } catch (IOException e) {
-      throw HdfsFailures.translate("list", dir, e);
-    }
+    FileStatus[] entries = listStatus();
     List<String> names = new ArrayList<>(entries.length);
     for (FileStatus s : entries) {
       String name = s.getPath().getName();
-      if (s.isFile() && !name.equals(LOCK_FILE)) {
+      if (s.isFile() && !name.equals(LOCK_FILE) && !name.endsWith(CUT_SUFFIX)) {
         names.add(name);
       }
     }
@@ -276,8 +297,7 @@ public final class HdfsStorage implements Storage {
   }
 
   /**
-   * {@inheritDoc} HDFS only appends: below the end, the file is first cut with {@link #truncate}
-   * (crash-safe: the NameNode records the new length at once; block recovery then completes it),
+   * {@inheritDoc} HDFS only appends: below the end, the file is first cut as by {@link #truncate},
    * then appended to.
    */
   @Override
@@ -329,8 +349,12 @@ public final class HdfsStorage implements Storage {
   }
 
   /**
-   * {@inheritDoc} A cut inside a block returns once HDFS block recovery finished, within the
-   * {@link Builder#leaseRecoveryTimeout}, so that the file can be appended to at once.
+   * {@inheritDoc} Crash-safe either way it is done. A cut to at most {@value #COPY_CUT_LIMIT} bytes
+   * copies the prefix to a new file (hsynced, closed) and renames it over the old one, atomically on
+   * the NameNode: a crash before the rename leaves the file intact and a copy that the next lock
+   * removes. A longer cut is HDFS {@code truncate}, which the NameNode records at once; when it cuts
+   * inside a block it returns once block recovery finished (about one datanode heartbeat, within the
+   * {@link Builder#leaseRecoveryTimeout}), so that the file can be appended to at once.
    */
   @Override
   public void truncate(String name, long size) throws IOException {
@@ -344,7 +368,9 @@ public final class HdfsStorage implements Storage {
     }
     prove("truncate " + name);
     try {
-      if (!fs.truncate(path, size) && fs instanceof DistributedFileSystem) {
+      if (fs instanceof DistributedFileSystem && size <= COPY_CUT_LIMIT) {
+        cutByCopy((DistributedFileSystem) fs, name, path, size);
+      } else if (!fs.truncate(path, size) && fs instanceof DistributedFileSystem) {
         LeaseRecovery.awaitClosed((DistributedFileSystem) fs, path, leaseRecoveryTimeout,
             "block recovery after truncating it to " + size + " bytes", false);
       }
@@ -353,12 +379,33 @@ public final class HdfsStorage implements Storage {
     }
   }
 
+  private void cutByCopy(DistributedFileSystem dfs, String name, Path path, long size)
+      throws IOException {
+    byte[] prefix = new byte[(int) size];
+    try (FSDataInputStream in = fs.open(path)) {
+      in.readFully(0, prefix);
+    }
+    Path copy = new Path(dir, name + CUT_SUFFIX);
+    try (FSDataOutputStream out = fs.create(copy, filePermission, true, bufferSize(),
+        fs.getDefaultReplication(copy), fs.getDefaultBlockSize(copy), null)) {
+      out.write(prefix);
+      out.hsync();
+    }
+    prove("replace " + name + " by its first " + size + " bytes");
+    dfs.rename(copy, path, Options.Rename.OVERWRITE);
+  }
+
   @Override
   public void rename(String from, String to) throws IOException {
     Path source = file(from);
     Path target = file(to);
     prove("rename " + from + " to " + to);
     try {
+      if (fs instanceof DistributedFileSystem) {
+        // Fails atomically if the target exists.
+        ((DistributedFileSystem) fs).rename(source, target, Options.Rename.NONE);
+        return;
+      }
       if (fs.exists(target)) {
         throw new FileAlreadyExistsException(target.toString(), source.toString(),
             "cannot rename onto an existing file");
@@ -369,6 +416,8 @@ public final class HdfsStorage implements Storage {
         }
         throw new IOException("HDFS refused to rename " + source + " to " + target);
       }
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      throw HdfsFailures.translate("rename " + from + " onto it", target, e);
     } catch (IOException e) {
       throw HdfsFailures.translate("rename to " + to, source, e);
     }
@@ -436,6 +485,10 @@ public final class HdfsStorage implements Storage {
     }
     if (name.equals(LOCK_FILE)) {
       throw new IllegalArgumentException("'" + LOCK_FILE + "' is reserved for the write lock");
+    }
+    if (name.endsWith(CUT_SUFFIX)) {
+      throw new IllegalArgumentException("names ending in '" + CUT_SUFFIX + "' are reserved for"
+          + " the copies HdfsStorage makes while cutting a file: " + name);
     }
     return new Path(dir, name);
   }

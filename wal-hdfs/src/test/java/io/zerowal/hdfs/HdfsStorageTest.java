@@ -106,4 +106,52 @@ class HdfsStorageTest extends StorageContractTest {
       out.close();
     }
   }
+  @Test
+  void aLongFileIsCutByTruncateAndAppendedToAtOnce() throws Exception {
+    byte[] data = new byte[(int) HdfsStorage.COPY_CUT_LIMIT + 300_000];
+    new java.util.Random(7).nextBytes(data);
+    try (HdfsStorage storage = new HdfsStorage(hdfs.fs(), new Path("/errors/long-cut"))) {
+      storage.lockForWriting();
+      try (var out = storage.create("a", 0)) {
+        out.write(ByteBuffer.wrap(data));
+        out.sync();
+      }
+      long cut = HdfsStorage.COPY_CUT_LIMIT + 1_000; // inside a block: truncate, block recovery
+
+      try (var out = storage.openForWrite("a", cut)) {
+        out.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        out.sync();
+        assertThat(out.position()).isEqualTo(cut + 3);
+      }
+
+      byte[] expected = java.util.Arrays.copyOf(data, (int) cut + 3);
+      expected[(int) cut] = 1;
+      expected[(int) cut + 1] = 2;
+      expected[(int) cut + 2] = 3;
+      try (var in = storage.openForRead("a")) {
+        ByteBuffer all = ByteBuffer.allocate((int) in.size());
+        in.readFully(all, 0);
+        assertThat(all.array()).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void theCopyOfAnInterruptedCutIsHiddenAndRemovedByTheNextLock() throws Exception {
+    Path dir = new Path("/errors/interrupted-cut");
+    try (HdfsStorage storage = new HdfsStorage(hdfs.fs(), dir)) {
+      try (var out = storage.create("00000000000000000000.wal", 0)) {
+        out.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+        out.sync();
+      }
+      Path copy = new Path(dir, "00000000000000000000.wal" + HdfsStorage.CUT_SUFFIX);
+      hdfs.fs().create(copy).close(); // a crash between the copy and its rename
+
+      assertThat(storage.list()).containsExactly("00000000000000000000.wal");
+      storage.lockForWriting();
+
+      assertThat(hdfs.fs().exists(copy)).isFalse();
+      assertThat(storage.size("00000000000000000000.wal")).isEqualTo(4);
+    }
+  }
 }
