@@ -45,8 +45,8 @@ final class LeaseRecovery {
     while (!dfs.isFileClosed(path)) {
       long now = System.nanoTime();
       if (now - deadline >= 0) {
-        throw new IOException("HDFS file " + path + " is still not closed after " + timeout.toSeconds()
-            + " s of " + why + ": block recovery has not finished (are the datanodes holding its last"
+        throw new IOException("HDFS file " + path + " is still not closed after " + timeout.toMillis()
+            + " ms of " + why + ": block recovery has not finished (are the datanodes holding its last"
             + " block down? see 'hdfs fsck " + path.toUri().getPath() + " -files -blocks -openforwrite')."
             + " Open the log again later, or raise HdfsStorage's leaseRecoveryTimeout");
       }

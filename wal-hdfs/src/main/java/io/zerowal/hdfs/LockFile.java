@@ -63,8 +63,9 @@ final class LockFile {
       out = takeOver(fs, path, leaseTimeout);
     }
     try {
-      if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
-        throw new IOException("file system " + fs.getUri() + " cannot hflush (" + path + "): an"
+      // HSYNC is the probe for Syncable (hflush and hsync); Hadoop deprecated the HFLUSH probe for it.
+      if (!out.hasCapability(StreamCapabilities.HSYNC)) {
+        throw new IOException("file system " + fs.getUri() + " cannot hflush/hsync (" + path + "): an"
             + " object store such as S3A, GCS or ABFS? HdfsStorage needs hflush and hsync to make"
             + " appends durable without closing files, and leases to fence a second writer. Keep"
             + " the log on HDFS (or use LocalStorage); an object-store mode is not available yet");

@@ -224,8 +224,27 @@ class HdfsLogTest {
   @Test
   void directoryIsCreatedWithPermission0700() throws Exception {
     Path dir = new Path(newDir(), "deep/wal");
-    try (HdfsStorage storage = new HdfsStorage(hdfs.fs(), dir)) {
-      assertThat(hdfs.fs().getFileStatus(dir).getPermission().toShort()).isEqualTo((short) 0700);
+    new HdfsStorage(hdfs.fs(), dir).close();
+
+    assertThat(hdfs.fs().getFileStatus(dir).getPermission().toShort()).isEqualTo((short) 0700);
+  }
+
+  @Test
+  void aLeaseRecoveryThatDoesNotFinishInTimeNamesTheFileAndTheWait() throws Exception {
+    Path dir = newDir();
+    try (FileSystem writer = hdfs.newClient(); FileSystem other = hdfs.newClient()) {
+      var out = writer.create(new Path(dir, "00000000000000000000.wal"));
+      out.write(new byte[100]);
+      out.hflush(); // left open: its lease recovery takes about a heartbeat (1 s here)
+      HdfsStorage storage = HdfsStorage.builder(other, dir)
+          .leaseRecoveryTimeout(java.time.Duration.ofMillis(1)).build();
+
+      assertThatThrownBy(storage::lockForWriting)
+          .hasMessageContaining(dir + "/00000000000000000000.wal")
+          .hasMessageContaining("still not closed after 1 ms")
+          .hasMessageContaining("leaseRecoveryTimeout");
+
+      storage.close();
     }
   }
 
