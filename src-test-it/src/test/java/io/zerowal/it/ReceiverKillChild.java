@@ -30,6 +30,9 @@ public final class ReceiverKillChild {
     long salt = Long.parseLong(args[2]);
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
     CountDownLatch ready = new CountDownLatch(1); // the parent expects READY as the first line
+    // With a fourth argument, the engine's logs live under that HDFS URI (HdfsReceiverKillScenario).
+    java.util.function.Function<String, io.zerowal.core.storage.Storage> logs = args.length > 3
+        ? name -> hdfs(args[3] + "/" + name) : name -> local(dir.resolve(name));
     MicroBatchEngine engine = ReceiverRig.engine(dir, new Receiver() {
       @Override
       public void onStart(ReceiverContext context) {
@@ -58,10 +61,27 @@ public final class ReceiverKillChild {
 
       @Override
       public void onStop() {}
-    });
+    }, logs);
     engine.start();
     KillChild.line(out, "READY");
     ready.countDown();
     Thread.sleep(Long.MAX_VALUE);
+  }
+
+  private static io.zerowal.core.storage.Storage hdfs(String uri) {
+    try {
+      return io.zerowal.hdfs.HdfsStorage.open(new org.apache.hadoop.conf.Configuration(),
+          java.net.URI.create(uri));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static io.zerowal.core.storage.Storage local(Path p) {
+    try {
+      return new io.zerowal.core.storage.LocalStorage(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -29,9 +29,18 @@ final class ReceiverRig {
   private ReceiverRig() {}
 
   static MicroBatchEngine engine(Path dir, Receiver receiver) {
+    return engine(dir, receiver, name -> local(dir.resolve(name)));
+  }
+
+  /**
+   * The engine with its logs in {@code logs.apply("data-<receiver>")} and {@code logs.apply("meta")}
+   * (HDFS, for the HDFS scenario), its sink still under {@code dir}.
+   */
+  static MicroBatchEngine engine(Path dir, Receiver receiver,
+      java.util.function.Function<String, io.zerowal.core.storage.Storage> logs) {
     return MicroBatchEngine.builder()
-        .dataStorage(id -> local(dir.resolve("data-" + id)))
-        .metadataStorage(local(dir.resolve("meta")))
+        .dataStorage(id -> logs.apply("data-" + id))
+        .metadataStorage(logs.apply("meta"))
         .batchInterval(Duration.ofMillis(200)).blockInterval(Duration.ofMillis(20))
         .durability(Durability.SYNC)
         .dataSegmentSize(1 << 20).metadataSegmentSize(1 << 20).maxBlockBytes(256 << 10)
