@@ -23,7 +23,8 @@ import org.apache.spark.streaming.util.FileBasedWriteAheadLog;
  * ZeroWAL on HDFS next to Spark's {@code FileBasedWriteAheadLog} on the same in-process
  * MiniDFSCluster (3 datanodes, replication 3), in one run: 8 producers, 1 KiB and 64 KiB records.
  * Spark's write is synchronized and ends each record with {@code hflush}; ZeroWAL FLUSH ends each
- * group with {@code hflush}, SYNC with {@code hsync}. ZeroWAL producers keep a window of appends in
+ * group with {@code hflush}, SYNC with {@code hsync} (and, in one row, the NameNode length update
+ * of {@code HdfsStorage.Builder.updateLengthOnSync}). ZeroWAL producers keep a window of appends in
  * flight and count a record when its future completes (it is then as durable as asked); Spark's
  * producers count a record when {@code write} returns. Each measurement is repeated, the systems
  * interleaved, and the median reported.
@@ -32,12 +33,14 @@ import org.apache.spark.streaming.util.FileBasedWriteAheadLog;
  * ./mvnw -q -pl wal-bench -am -Pcompare -DskipTests package -Dcompare.main=io.zerowal.bench.HdfsCompare
  * </pre>
  * Arguments: {@code --smoke} (tiny runs, for the test), {@code --seconds S} per measurement
- * (default 4), {@code --reps N} (default 3), {@code --out DIR} (default target/compare-hdfs).
+ * (default 4), {@code --reps N} (default 3), {@code --out DIR} (default target/compare-hdfs),
+ * {@code --docs FILE|none} (default ../docs/BENCHMARKS-HDFS.md; never in smoke mode).
  */
 public final class HdfsCompare {
   static final int PRODUCERS = 8;
   static final String FLUSH = "ZeroWAL FLUSH (hflush)";
   static final String SYNC = "ZeroWAL SYNC (hsync)";
+  static final String SYNC_UPDATE_LENGTH = "ZeroWAL SYNC (hsync + NameNode length)";
   static final String SPARK = "Spark FileBasedWAL (hflush)";
 
   private HdfsCompare() {}
@@ -47,22 +50,25 @@ public final class HdfsCompare {
     double seconds = 4;
     int reps = 3;
     Path out = Path.of("target/compare-hdfs");
+    Path docs = Path.of("../docs/BENCHMARKS-HDFS.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--smoke" -> smoke = true;
         case "--seconds" -> seconds = Double.parseDouble(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--docs" -> docs = "none".equals(args[++i]) ? null : Path.of(args[i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + ": use --smoke, --seconds S, --reps N, --out DIR");
+            + ": use --smoke, --seconds S, --reps N, --out DIR, --docs FILE|none");
       }
     }
     if (smoke) {
       seconds = 0.5;
       reps = 1;
+      docs = null;
     }
     int[] sizes = {1024, 64 << 10};
-    String[] systems = {FLUSH, SYNC, SPARK};
+    String[] systems = {FLUSH, SYNC, SYNC_UPDATE_LENGTH, SPARK};
     Map<String, List<double[]>> results = new LinkedHashMap<>();
     try (MiniHdfs hdfs = MiniHdfs.start(3)) {
       int run = 0;
@@ -82,7 +88,26 @@ public final class HdfsCompare {
         }
       }
     }
-    write(out, results, sizes, systems, seconds, reps);
+    String table = write(out, results, sizes, systems, seconds, reps);
+    if (docs != null) {
+      Files.writeString(docs, "# ZeroWAL on HDFS: side by side with Spark's log\n\n"
+          + "Made by `./mvnw -q -pl wal-bench -am -Pcompare -DskipTests package"
+          + " -Dcompare.main=io.zerowal.bench.HdfsCompare` (class `io.zerowal.bench.HdfsCompare`) on "
+          + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ", "
+          + Runtime.getRuntime().availableProcessors() + " cores, Java "
+          + System.getProperty("java.version") + ", Hadoop "
+          + org.apache.hadoop.util.VersionInfo.getVersion() + ".\n\n"
+          + "One in-process MiniDFSCluster (3 datanodes, replication 3, all on this machine's one"
+          + " disk) holds every log. Spark's `FileBasedWriteAheadLog` writes each record and"
+          + " `hflush`es it, under a lock; ZeroWAL FLUSH `hflush`es each group, SYNC `hsync`s it"
+          + " (and in one row also updates the NameNode's length, `updateLengthOnSync(true)`)."
+          + " ZeroWAL's producers keep appends in flight (256 of 1 KiB, 16 of 64 KiB each) and"
+          + " count a record when its future completes; Spark's count it when `write` returns."
+          + " A ZeroWAL FLUSH log also `hsync`s its open segment in the background every 4 MiB"
+          + " and at each seal (the core's design, so that a power loss can only tear the last"
+          + " segment): on HDFS those are datanode fsyncs, which Spark never does.\n\n"
+          + table, StandardCharsets.UTF_8);
+    }
   }
 
   private static String key(int size, String system) {
@@ -116,9 +141,10 @@ public final class HdfsCompare {
       join(producers);
       log.close();
     } else {
-      Durability durability = system.equals(SYNC) ? Durability.SYNC : Durability.FLUSH;
-      WriteAheadLog log = WriteAheadLog.builder(new HdfsStorage(hdfs.fs(),
-          new org.apache.hadoop.fs.Path("/bench/" + run))).durability(durability)
+      Durability durability = system.equals(FLUSH) ? Durability.FLUSH : Durability.SYNC;
+      HdfsStorage storage = HdfsStorage.builder(hdfs.fs(), new org.apache.hadoop.fs.Path("/bench/" + run))
+          .updateLengthOnSync(system.equals(SYNC_UPDATE_LENGTH)).build();
+      WriteAheadLog log = WriteAheadLog.builder(storage).durability(durability)
           .maxRecordSize(1 << 20).open();
       start = System.nanoTime(); // after open: recovery and the first segment are not measured
       deadline = start + durationNanos;
@@ -167,7 +193,7 @@ public final class HdfsCompare {
     return values[values.length / 2];
   }
 
-  private static void write(Path out, Map<String, List<double[]>> results, int[] sizes,
+  private static String write(Path out, Map<String, List<double[]>> results, int[] sizes,
       String[] systems, double seconds, int reps) throws Exception {
     StringBuilder md = new StringBuilder();
     StringBuilder csv = new StringBuilder("workload,records_per_s,mb_per_s,x_spark\n");
@@ -192,5 +218,6 @@ public final class HdfsCompare {
     Files.writeString(out.resolve("compare-hdfs.md"), md, StandardCharsets.UTF_8);
     Files.writeString(out.resolve("compare-hdfs.csv"), csv, StandardCharsets.UTF_8);
     System.out.print(md);
+    return md.toString();
   }
 }

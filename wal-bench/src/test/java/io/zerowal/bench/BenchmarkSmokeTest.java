@@ -34,7 +34,7 @@ class BenchmarkSmokeTest {
     Path out = Path.of("target/smoke/compare-hdfs");
     HdfsCompare.main(new String[] {"--smoke", "--out", out.toString()});
     assertThat(Files.readString(out.resolve("compare-hdfs.csv"))).contains(HdfsCompare.FLUSH,
-        HdfsCompare.SYNC, HdfsCompare.SPARK);
+        HdfsCompare.SYNC, HdfsCompare.SYNC_UPDATE_LENGTH, HdfsCompare.SPARK);
   }
 
   @Test

@@ -11,26 +11,29 @@ import org.apache.hadoop.hdfs.client.HdfsDataOutputStream;
 /**
  * A segment being written through an HDFS output stream: {@link #flush()} is {@code hflush} (the
  * bytes are on every datanode of the pipeline: they survive this process), {@link #sync()} is
- * {@code hsync} with the length update (each datanode fsynced them: they survive a power loss, and
- * the NameNode's length covers them). {@code DFSOutputStream} lets {@code hsync} run on the log's
- * background syncer while the writer thread writes, as HBase's WAL does.
+ * {@code hsync} (each datanode fsynced them: they survive a power loss), with the NameNode's length
+ * updated too only if the storage was built with {@code updateLengthOnSync}. {@code DFSOutputStream}
+ * lets {@code hsync} run on the log's background syncer while the writer thread writes, as HBase's
+ * WAL does.
  *
- * <p>Before any write the storage proves it still holds the log's lock (see {@link LockFile}); a
- * writer fenced since then fails at its next {@code hflush}/{@code hsync}, because the new owner's
- * lease recovery changed the generation stamp of the segment's last block.
+ * <p>The storage proves it still holds the log's lock before it hands out an output (see
+ * {@link LockFile}); a writer fenced later fails at its next {@code hflush}/{@code hsync}, because
+ * the new owner's lease recovery changed the generation stamp of the segment's last block.
  */
 final class HdfsSegmentOutput implements SegmentOutput {
   private static final int COPY_CHUNK = 64 * 1024;
 
   private final FSDataOutputStream out;
   private final Path path;
+  private final boolean updateLength;
   private volatile long position;
   private byte[] scratch; // for direct buffers; writer thread only
 
-  HdfsSegmentOutput(FSDataOutputStream out, Path path, long position) {
+  HdfsSegmentOutput(FSDataOutputStream out, Path path, long position, boolean updateLength) {
     this.out = out;
     this.path = path;
     this.position = position;
+    this.updateLength = updateLength;
   }
 
   @Override
@@ -79,7 +82,7 @@ final class HdfsSegmentOutput implements SegmentOutput {
   @Override
   public void sync() throws IOException {
     try {
-      if (out instanceof HdfsDataOutputStream) {
+      if (updateLength && out instanceof HdfsDataOutputStream) {
         ((HdfsDataOutputStream) out).hsync(EnumSet.of(HdfsDataOutputStream.SyncFlag.UPDATE_LENGTH));
       } else {
         out.hsync();

@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Durability</h2>
  * {@link SegmentOutput#flush()} is {@code hflush}: the bytes are on every datanode of the write
  * pipeline and survive the crash of this process or machine ({@code Durability.FLUSH}).
- * {@link SegmentOutput#sync()} is {@code hsync} with the length update: every datanode fsynced them,
- * so they survive a power loss of the whole cluster ({@code Durability.SYNC}). Namespace changes are
- * durable on the NameNode when they return, so {@link #syncDirectory()} does nothing. Preallocation
- * is ignored. Cutting a file ({@link #truncate}, {@link #openForWrite} below the end) copies a short
+ * {@link SegmentOutput#sync()} is {@code hsync}: every datanode fsynced them, so they survive a
+ * power loss of the whole cluster ({@code Durability.SYNC}). The NameNode's length of a file being
+ * written lags (it is updated as blocks complete); this storage's readers and {@link #size} ask the
+ * datanodes for the visible length instead, so {@code hsync} does not update it unless
+ * {@link Builder#updateLengthOnSync} asks for it. Namespace changes are durable on the NameNode
+ * when they return, so {@link #syncDirectory()} does nothing. Preallocation is ignored. Cutting a file ({@link #truncate}, {@link #openForWrite} below the end) copies a short
  * prefix to a new file and renames it over the old one, and cuts a long file with HDFS
  * {@code truncate}, waiting for block recovery (about one datanode heartbeat) if the cut is inside
  * a block.
@@ -100,6 +102,7 @@ public final class HdfsStorage implements Storage {
   private final Path dir;
   private final FsPermission filePermission;
   private final Duration leaseRecoveryTimeout;
+  private final boolean updateLengthOnSync;
   private LockFile lock; // guarded by this
   private List<String> lockKey; // guarded by this
 
@@ -120,6 +123,7 @@ public final class HdfsStorage implements Storage {
     this.dir = fs.makeQualified(b.dir);
     this.filePermission = b.filePermission;
     this.leaseRecoveryTimeout = b.leaseRecoveryTimeout;
+    this.updateLengthOnSync = b.updateLengthOnSync;
     try {
       FileStatus status = fs.getFileStatus(dir);
       if (!status.isDirectory()) {
@@ -334,7 +338,7 @@ public final class HdfsStorage implements Storage {
       }
       throw e;
     }
-    return new HdfsSegmentOutput(out, path, position);
+    return new HdfsSegmentOutput(out, path, position, updateLengthOnSync);
   }
 
   /** {@inheritDoc} Reads past the known end of a file still being written see what was hflushed since. */
@@ -501,6 +505,7 @@ public final class HdfsStorage implements Storage {
     private FsPermission directoryPermission = new FsPermission((short) 0700);
     private FsPermission filePermission = new FsPermission((short) 0600);
     private Duration leaseRecoveryTimeout = Duration.ofSeconds(60);
+    private boolean updateLengthOnSync;
 
     private Builder(FileSystem fs, Path dir) {
       this.fs = Objects.requireNonNull(fs, "fs must not be null: pass FileSystem.get(uri, conf)");
@@ -529,6 +534,20 @@ public final class HdfsStorage implements Storage {
         throw new IllegalArgumentException("leaseRecoveryTimeout must be positive: " + timeout);
       }
       this.leaseRecoveryTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether {@code sync} also updates the file's length on the NameNode ({@code hsync} with
+     * {@code SyncFlag.UPDATE_LENGTH}), for tools that read the length from the NameNode
+     * ({@code FileStatus.getLen}) while the file is being written; default false. It costs one
+     * NameNode call per group, which persists the length with an edit-log sync: load on the
+     * cluster's one NameNode that grows with every writer, for a length the log's own readers
+     * never use. (On the one-machine test cluster its cost did not show in throughput: see
+     * docs/BENCHMARKS-HDFS.md.)
+     */
+    public Builder updateLengthOnSync(boolean update) {
+      this.updateLengthOnSync = update;
       return this;
     }
 
