@@ -179,8 +179,8 @@ public final class HdfsStorage implements Storage {
 
   /**
    * Takes the log's write lock, fencing a previous holder, then recovers the lease of every file of
-   * the log still open for write, so that recovery reads what the previous writer left. See the class
-   * documentation for what it guarantees.
+   * the log still open for write, so that recovery reads what the previous writer left (one NameNode
+   * call per file to find them). See the class documentation for what it guarantees.
    *
    * @throws StorageLockedException if this HDFS client already holds it, or another writer took it
    *     while this one was taking it

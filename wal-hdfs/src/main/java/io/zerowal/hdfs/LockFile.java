@@ -137,7 +137,9 @@ final class LockFile {
       out.close();
     } catch (IOException e) {
       if (!fenced) {
-        throw HdfsFailures.translate("close the lock file", path, e);
+        // Most often the lease was recovered by another writer, which fenced this one's segment first.
+        throw new WriterFencedException("closing the lock " + path + " failed (" + e + "): another"
+            + " writer has probably taken the log over, fencing this one", e);
       }
       log.debug("closing the lock {} of a fenced writer failed, as expected", path, e);
     }
