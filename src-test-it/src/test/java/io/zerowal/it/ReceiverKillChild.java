@@ -1,14 +1,21 @@
 package io.zerowal.it;
 
+import io.zerowal.core.storage.Storage;
+import io.zerowal.hdfs.HdfsStorage;
 import io.zerowal.receiver.MicroBatchEngine;
 import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The child JVM of the receiver scenario of {@link ProcessKillIT}: starts the engine of
@@ -31,8 +38,8 @@ public final class ReceiverKillChild {
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
     CountDownLatch ready = new CountDownLatch(1); // the parent expects READY as the first line
     // With a fourth argument, the engine's logs live under that HDFS URI (HdfsReceiverKillScenario).
-    java.util.function.Function<String, io.zerowal.core.storage.Storage> logs = args.length > 3
-        ? name -> hdfs(args[3] + "/" + name) : name -> local(dir.resolve(name));
+    Function<String, Storage> logs = args.length > 3
+        ? name -> hdfs(args[3] + "/" + name) : name -> ReceiverRig.local(dir.resolve(name));
     MicroBatchEngine engine = ReceiverRig.engine(dir, new Receiver() {
       @Override
       public void onStart(ReceiverContext context) {
@@ -68,20 +75,11 @@ public final class ReceiverKillChild {
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  private static io.zerowal.core.storage.Storage hdfs(String uri) {
+  private static Storage hdfs(String uri) {
     try {
-      return io.zerowal.hdfs.HdfsStorage.open(new org.apache.hadoop.conf.Configuration(),
-          java.net.URI.create(uri));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static io.zerowal.core.storage.Storage local(Path p) {
-    try {
-      return new io.zerowal.core.storage.LocalStorage(p);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return HdfsStorage.open(new Configuration(), URI.create(uri));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
