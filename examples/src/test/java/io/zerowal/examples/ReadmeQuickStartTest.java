@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The README's quick starts are the compiled {@link QuickStart} and {@link ReceiverQuickStart}, character for character. */
+/**
+ * The README's quick starts are the compiled {@link QuickStart}, {@link ReceiverQuickStart} and
+ * {@link HdfsQuickStart}, character for character.
+ */
 class ReadmeQuickStartTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"QuickStart.java", "ReceiverQuickStart.java"})
+  @ValueSource(strings = {"QuickStart.java", "ReceiverQuickStart.java", "HdfsQuickStart.java"})
   void readmeQuickStartIsTheCompiledExample(String file) throws Exception {
     String source = Files.readString(Path.of("src/main/java/io/zerowal/examples/" + file));
     String readme = Files.readString(Path.of("../README.md"));

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,6 +20,7 @@ import java.util.zip.CRC32C;
  * READY                                      once the log is open (recovery done)
  * SUB key                                    before a payload is handed to append
  * ACK sequence key handleHex crc32c .        when its future completed (the record is durable)
+ * NACK key .                                 when its append failed (the log is poisoned)
  * </pre>
  * The trailing {@code .} marks a complete line: a kill can cut the last line short.
  */
@@ -36,6 +38,16 @@ public final class KillChild {
     WriteAheadLog log = WriteAheadLog.builder(new LocalStorage(dir)).durability(durability)
         .segmentSize(64 << 10).maxRecordSize(4096).preallocate(phase % 3 == 0).open();
     line(out, "READY");
+    appendForever(log, phase, salt, false, out);
+  }
+
+  /**
+   * Appends from {@link #WRITERS} threads until the process dies, reporting on {@code out}. With
+   * {@code paced}, every other writer pauses about a millisecond between appends: a few hundred
+   * records/s, so that a late sync is not hidden by the next group's (issue 14, item 7).
+   */
+  static void appendForever(WriteAheadLog log, int phase, long salt, boolean paced, PrintStream out)
+      throws InterruptedException {
     HexFormat hex = HexFormat.of();
     for (int w = 0; w < WRITERS; w++) {
       int writer = w;
@@ -49,13 +61,23 @@ public final class KillChild {
           long digest = crc.getValue();
           window.acquireUninterruptibly();
           line(out, "SUB " + Long.toHexString(key));
-          log.append(payload).whenComplete((h, e) -> {
-            window.release();
-            if (e == null) {
-              line(out, "ACK " + h.sequence() + " " + Long.toHexString(key) + " "
-                  + hex.formatHex(h.toBytes()) + " " + Long.toHexString(digest) + " .");
-            }
-          });
+          try {
+            log.append(payload).whenComplete((h, e) -> {
+              window.release();
+              if (e == null) {
+                line(out, "ACK " + h.sequence() + " " + Long.toHexString(key) + " "
+                    + hex.formatHex(h.toBytes()) + " " + Long.toHexString(digest) + " .");
+              } else {
+                line(out, "NACK " + Long.toHexString(key) + " .");
+              }
+            });
+          } catch (RuntimeException e) { // a failed log refuses appends at once
+            line(out, "NACK " + Long.toHexString(key) + " .");
+            return;
+          }
+          if (paced && writer % 2 == 1) {
+            LockSupport.parkNanos(1_000_000);
+          }
         }
       }, "appender-" + w);
       t.start();

@@ -4,23 +4,41 @@ import io.zerowal.core.Durability;
 import io.zerowal.core.RecordHandle;
 import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.LocalStorage;
+import io.zerowal.core.storage.Storage;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
 
-/** The core log under kill -9: {@link KillChild} appends with FLUSH or SYNC; every ACK must survive. */
-final class LogKillScenario implements KillScenario {
+/**
+ * The core log under kill -9: {@link KillChild} appends with FLUSH or SYNC; every ACK must survive.
+ * A subclass puts the log elsewhere (HDFS) by overriding {@link #command} and {@link #storage}.
+ */
+class LogKillScenario implements KillScenario {
   private final Durability durability;
   private final Ledger ledger;
   private long badDigests;
   private long highestTruncation;
   private long acks;
+  private long nacks;
   private long unparsed;
 
   LogKillScenario(Durability durability, long salt) {
     this.durability = durability;
     this.ledger = new Ledger(salt, 1000);
+  }
+
+  Durability durability() {
+    return durability;
+  }
+
+  long salt() {
+    return ledger.salt;
+  }
+
+  /** The storage the parent reopens after a kill. */
+  Storage storage(Path dir) throws java.io.IOException {
+    return new LocalStorage(dir);
   }
 
   @Override
@@ -49,6 +67,8 @@ final class LogKillScenario implements KillScenario {
       }
       ledger.acked(key, h);
       acks++;
+    } else if (f[0].equals("NACK") && f.length == 3 && f[2].equals(".")) {
+      nacks++;
     } else {
       unparsed++;
       if (unparsed < 5) {
@@ -59,7 +79,7 @@ final class LogKillScenario implements KillScenario {
 
   @Override
   public LogAudit verifyAfterKill(Path dir, int round) throws java.io.IOException {
-    try (WriteAheadLog log = WriteAheadLog.builder(new LocalStorage(dir)).durability(durability)
+    try (WriteAheadLog log = WriteAheadLog.builder(storage(dir)).durability(durability)
         .segmentSize(64 << 10).maxRecordSize(4096).open()) {
       LogAudit audit = LogAudit.of(log, ledger, highestTruncation);
       audit.corrupt += badDigests;
@@ -78,5 +98,10 @@ final class LogKillScenario implements KillScenario {
   @Override
   public long acked() {
     return acks;
+  }
+
+  /** Appends that failed, as a fenced or poisoned log fails them. */
+  long nacked() {
+    return nacks;
   }
 }

@@ -30,14 +30,22 @@ class ProcessKillIT {
   void everyAcknowledgedRecordSurvivesKill9() throws Exception {
     int kills = Settings.count("it.kill.count", 32);
     long seed = Settings.seed();
+    runKills(scenarios(seed), kills, seed, "-Dit.test=ProcessKillIT -Dit.seed=SEED -Dit.kill.count="
+        + kills);
+  }
+
+  /**
+   * Kills {@code kills} children, taking the scenarios in turn, audits after each kill, and
+   * finishes one summary per scenario (throwing if any failed).
+   */
+  static void runKills(List<KillScenario> scenarios, int kills, long seed, String reproduce)
+      throws Exception {
     String classpath = System.getProperty("java.class.path");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<KillScenario> scenarios = scenarios(seed);
     List<Summary> summaries = new ArrayList<>();
     List<Path> dirs = new ArrayList<>();
     for (KillScenario s : scenarios) {
-      summaries.add(new Summary(s.name(), "-Dit.test=ProcessKillIT -Dit.seed=SEED -Dit.kill.count="
-          + kills));
+      summaries.add(new Summary(s.name(), reproduce));
       dirs.add(Files.createTempDirectory(Path.of("target"), s.name()));
     }
     Random rnd = new Random(seed);

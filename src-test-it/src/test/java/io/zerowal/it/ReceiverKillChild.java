@@ -1,14 +1,21 @@
 package io.zerowal.it;
 
+import io.zerowal.core.storage.Storage;
+import io.zerowal.hdfs.HdfsStorage;
 import io.zerowal.receiver.MicroBatchEngine;
 import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The child JVM of the receiver scenario of {@link ProcessKillIT}: starts the engine of
@@ -30,6 +37,9 @@ public final class ReceiverKillChild {
     long salt = Long.parseLong(args[2]);
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
     CountDownLatch ready = new CountDownLatch(1); // the parent expects READY as the first line
+    // With a fourth argument, the engine's logs live under that HDFS URI (HdfsReceiverKillScenario).
+    Function<String, Storage> logs = args.length > 3
+        ? name -> hdfs(args[3] + "/" + name) : name -> ReceiverRig.local(dir.resolve(name));
     MicroBatchEngine engine = ReceiverRig.engine(dir, new Receiver() {
       @Override
       public void onStart(ReceiverContext context) {
@@ -58,10 +68,18 @@ public final class ReceiverKillChild {
 
       @Override
       public void onStop() {}
-    });
+    }, logs);
     engine.start();
     KillChild.line(out, "READY");
     ready.countDown();
     Thread.sleep(Long.MAX_VALUE);
+  }
+
+  private static Storage hdfs(String uri) {
+    try {
+      return HdfsStorage.open(new Configuration(), URI.create(uri));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  * completed batch of the sink, that no key that was never stored is, and that no payload came back
  * damaged.
  */
-final class ReceiverKillScenario implements KillScenario {
+class ReceiverKillScenario implements KillScenario {
   private final long salt;
   private final Set<Long> submitted = new HashSet<>();
   private final Set<Long> acked = new HashSet<>();
@@ -50,7 +50,7 @@ final class ReceiverKillScenario implements KillScenario {
 
   @Override
   public LogAudit verifyAfterKill(Path dir, int round) throws Exception {
-    MicroBatchEngine engine = ReceiverRig.engine(dir, new Receiver() {
+    MicroBatchEngine engine = restart(dir, new Receiver() {
       @Override
       public void onStart(ReceiverContext context) {}
 
@@ -81,6 +81,15 @@ final class ReceiverKillScenario implements KillScenario {
       }
     }
     return audit;
+  }
+
+  /** The engine the parent restarts after a kill, with an idle source. */
+  MicroBatchEngine restart(Path dir, Receiver idle) {
+    return ReceiverRig.engine(dir, idle);
+  }
+
+  long salt() {
+    return salt;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.zerowal.it;
 
 import io.zerowal.core.Durability;
 import io.zerowal.core.storage.LocalStorage;
+import io.zerowal.core.storage.Storage;
 import io.zerowal.receiver.Batch;
 import io.zerowal.receiver.MicroBatchEngine;
 import io.zerowal.receiver.Receiver;
@@ -15,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -29,9 +31,17 @@ final class ReceiverRig {
   private ReceiverRig() {}
 
   static MicroBatchEngine engine(Path dir, Receiver receiver) {
+    return engine(dir, receiver, name -> local(dir.resolve(name)));
+  }
+
+  /**
+   * The engine with its logs in {@code logs.apply("data-<receiver>")} and {@code logs.apply("meta")}
+   * (HDFS, for the HDFS scenario), its sink still under {@code dir}.
+   */
+  static MicroBatchEngine engine(Path dir, Receiver receiver, Function<String, Storage> logs) {
     return MicroBatchEngine.builder()
-        .dataStorage(id -> local(dir.resolve("data-" + id)))
-        .metadataStorage(local(dir.resolve("meta")))
+        .dataStorage(id -> logs.apply("data-" + id))
+        .metadataStorage(logs.apply("meta"))
         .batchInterval(Duration.ofMillis(200)).blockInterval(Duration.ofMillis(20))
         .durability(Durability.SYNC)
         .dataSegmentSize(1 << 20).metadataSegmentSize(1 << 20).maxBlockBytes(256 << 10)
@@ -86,7 +96,7 @@ final class ReceiverRig {
     return ByteBuffer.wrap(payload(key, salt));
   }
 
-  private static LocalStorage local(Path p) {
+  static LocalStorage local(Path p) {
     try {
       return new LocalStorage(p);
     } catch (IOException e) {

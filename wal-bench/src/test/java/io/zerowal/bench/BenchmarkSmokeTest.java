@@ -30,6 +30,14 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void hdfsComparisonRunsInSmokeMode() throws Exception {
+    Path out = Path.of("target/smoke/compare-hdfs");
+    HdfsCompare.main(new String[] {"--smoke", "--out", out.toString()});
+    assertThat(Files.readString(out.resolve("compare-hdfs.csv"))).contains(HdfsCompare.FLUSH,
+        HdfsCompare.SYNC, HdfsCompare.SYNC_UPDATE_LENGTH, HdfsCompare.SPARK);
+  }
+
+  @Test
   void receiverStoreThroughputRunsInOneSecond() throws Exception {
     ReceiverStoreThroughput.main(new String[] {"1", "target/smoke/receiver-throughput"});
     assertThat(Path.of("target/smoke/receiver-throughput/sync0")).isDirectory();
