@@ -5,7 +5,8 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * The record frame of format version 1 (see docs/FORMAT.md), little-endian:
+ * The record frame of format version 2, unchanged from version 1 (see docs/FORMAT.md),
+ * little-endian:
  * <pre>
  * +------------+------------+---------+----------------+-------------------+
  * | length:u32 |  crc:u32   | type:u8 |  sequence:u64  | payload[length]   |

@@ -13,7 +13,7 @@ import java.util.zip.CRC32C;
  *   0        4             6           8                  16             32              36
  * </pre>
  * {@code logId} is the log's {@link LogId} (k0:u64, k1:u64), the same in every segment of a log;
- * {@code headerCrc} is the masked CRC32C of bytes 0..32. Version 1 (20 bytes, no log id) is not
+ * {@code headerCrc} is the masked CRC32C of bytes 0..31. Version 1 (20 bytes, no log id) is not
  * read: ZeroWAL was pre-release when version 2 replaced it.
  */
 final class SegmentHeader {
