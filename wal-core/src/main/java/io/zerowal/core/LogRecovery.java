@@ -66,7 +66,7 @@ final class LogRecovery {
   Result run() throws IOException {
     long started = System.nanoTime();
     TreeMap<Long, String> segments = listSegments();
-    LogId logId = check.identify(segments.values(), config.newLogId);
+    LogId logId = check.identify(new ArrayList<>(segments.values()), config.newLogId);
     List<Segment> closed = new ArrayList<>();
     TailRepair.Reopened reopened = null;
     long next = -1; // the sequence the next segment must start at; -1 before the first

@@ -34,7 +34,8 @@ final class Salvage {
 
   /**
    * Rebuilds segment {@code name} (base {@code base}) from its valid frames, copied in order into a
-   * sealed {@code GAPS} segment; records it cannot copy are counted as skipped.
+   * sealed {@code GAPS} segment; records it cannot copy are counted as skipped. A segment whose
+   * header names another log contributes no record: the sequences it covers are skipped.
    *
    * @param minSequence the lowest sequence the segment may contribute (earlier ones are repeats);
    *     the rebuilt segment's base is {@code max(base, minSequence)}
@@ -57,7 +58,8 @@ final class Salvage {
     if (storage.exists(tmp)) {
       storage.delete(tmp);
     }
-    long size = storage.size(name);
+    // A segment of another log (copied or moved in) gives nothing: its records are not this log's.
+    long size = check.isForeign(name) ? SegmentHeader.SIZE : storage.size(name);
     long lastCopied = newBase - 1;
     long copied = 0;
     FramesCrc framesCrc = new FramesCrc();

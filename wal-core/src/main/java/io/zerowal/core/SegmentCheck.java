@@ -5,6 +5,9 @@ import io.zerowal.core.storage.Storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The read-only checks recovery makes of one segment file: its header, its footer, and a scan of its
@@ -52,22 +55,63 @@ final class SegmentCheck {
   }
 
   /**
-   * Takes the log's identity from the first segment header that decodes (the others are judged
-   * against it), or {@code fresh} (a random one if null) for a log without any.
+   * Takes the log's identity from its segment headers, or {@code fresh} (a random one if null) for a
+   * log without a readable one. The id most headers carry wins (ties: the newest segment's), so that
+   * one segment copied in from another log, whatever its base, is the one judged foreign. The first
+   * and the last readable headers agree in every log that nobody mixed up: then only those two are
+   * read.
    */
-  LogId identify(Iterable<String> segmentNames, LogId fresh) throws IOException {
+  LogId identify(List<String> segmentNames, LogId fresh) throws IOException {
+    LogId first = null;
+    int firstAt = -1;
+    for (int i = 0; i < segmentNames.size() && first == null; i++) {
+      first = idOf(segmentNames.get(i));
+      firstAt = i;
+    }
+    if (first == null) {
+      logId = fresh != null ? fresh : LogId.random();
+      return logId;
+    }
+    LogId last = null;
+    for (int i = segmentNames.size() - 1; i > firstAt && last == null; i--) {
+      last = idOf(segmentNames.get(i));
+    }
+    if (last == null || last.equals(first)) {
+      logId = first;
+      return logId;
+    }
+    Map<LogId, Integer> votes = new HashMap<>();
     for (String name : segmentNames) {
-      byte[] bytes = new byte[SegmentHeader.SIZE];
-      int got = read(name, bytes, 0);
-      try {
-        logId = SegmentHeader.decode(name, Arrays.copyOf(bytes, got)).logId;
-        return logId;
-      } catch (CorruptLogException e) {
-        // judged with the segment itself
+      LogId id = idOf(name);
+      if (id != null) {
+        votes.merge(id, 1, Integer::sum);
       }
     }
-    logId = fresh != null ? fresh : LogId.random();
+    LogId best = last; // the newest readable header wins a tie
+    for (Map.Entry<LogId, Integer> e : votes.entrySet()) {
+      if (e.getValue() > votes.get(best)) {
+        best = e.getKey();
+      }
+    }
+    logId = best;
     return logId;
+  }
+
+  /** The log id in the segment's header, or null if the header does not decode. */
+  private LogId idOf(String name) throws IOException {
+    byte[] bytes = new byte[SegmentHeader.SIZE];
+    int got = read(name, bytes, 0);
+    try {
+      return SegmentHeader.decode(name, Arrays.copyOf(bytes, got)).logId;
+    } catch (CorruptLogException e) {
+      return null; // judged with the segment itself
+    }
+  }
+
+  /** Whether the segment's header decodes and names another log than this one. */
+  boolean isForeign(String name) throws IOException {
+    LogId id = idOf(name);
+    return id != null && !id.equals(logId);
   }
 
   /** The log's identity, for the headers recovery writes. */

@@ -93,16 +93,61 @@ class HandleBindingTest {
       appendSame(b, 20);
     }
     String middle = SegmentName.of(handles.get(10).segment());
-    byte[] foreign = otherMemory.contents(middle);
-    memory.delete(middle);
-    try (SegmentOutput out = memory.create(middle, 0)) {
+    replaceWithOthers(middle);
+
+    assertThatThrownBy(() -> small(memory).open()).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(middle).hasMessageContaining("another log");
+  }
+
+  @Test
+  void aSegmentOfAnotherLogCopiedOverTheFirstOneIsTheOneJudgedForeign() throws Exception {
+    List<RecordHandle> handles;
+    try (WriteAheadLog a = small(memory).open(); WriteAheadLog b = small(otherMemory).open()) {
+      handles = appendSame(a, 20);
+      appendSame(b, 20);
+    }
+    String first = SegmentName.of(handles.get(0).segment());
+    replaceWithOthers(first);
+
+    // The first readable header must not decide whose log this is: the other segments outvote it.
+    assertThatThrownBy(() -> small(memory).open()).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(first).hasMessageContaining("another log");
+  }
+
+  @Test
+  void skipCorruptKeepsNoRecordOfASegmentOfAnotherLog() throws Exception {
+    List<RecordHandle> handles;
+    try (WriteAheadLog a = small(memory).open(); WriteAheadLog b = small(otherMemory).open()) {
+      handles = appendSame(a, 20);
+      for (int i = 0; i < 20; i++) {
+        await(b.append(payload(1000 + i, 500))); // same layout, other bytes
+      }
+    }
+    RecordHandle firstOfMiddle = handles.get(10);
+    String middle = SegmentName.of(firstOfMiddle.segment());
+    replaceWithOthers(middle);
+
+    try (WriteAheadLog log = small(memory).recoveryPolicy(RecoveryPolicy.SKIP_CORRUPT).open();
+        LogReader r = log.readFrom(log.firstSequence())) {
+      List<LogRecord> records = new ArrayList<>();
+      r.forEach(records::add);
+      assertThat(records).isNotEmpty();
+      for (LogRecord rec : records) {
+        assertThat(rec.payloadBytes()).isEqualTo(payload((int) rec.sequence(), 500));
+      }
+      assertThat(log.recoveryReport().recordsSkipped()).isPositive();
+    }
+  }
+
+  /** Puts the other log's file of the same name in place of {@code name}. */
+  private void replaceWithOthers(String name) throws Exception {
+    byte[] foreign = otherMemory.contents(name);
+    memory.delete(name);
+    try (SegmentOutput out = memory.create(name, 0)) {
       out.write(ByteBuffer.wrap(foreign));
       out.sync();
     }
     memory.syncDirectory();
-
-    assertThatThrownBy(() -> small(memory).open()).isInstanceOf(CorruptLogException.class)
-        .hasMessageContaining(middle).hasMessageContaining("another log");
   }
 
   @Test
