@@ -5,6 +5,8 @@ import static io.zerowal.core.TestLogs.bytes;
 import static io.zerowal.core.TestLogs.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zerowal.core.storage.ForwardingSegmentInput;
+import io.zerowal.core.storage.ForwardingStorage;
 import io.zerowal.core.storage.MemoryStorage;
 import io.zerowal.core.storage.SegmentInput;
 import io.zerowal.core.storage.SegmentOutput;
@@ -94,32 +96,21 @@ class ReadInputCacheTest {
   }
 
   /** Counts the inputs opened and not yet closed. */
-  private static final class CountingStorage implements Storage {
-    final Storage delegate;
+  private static final class CountingStorage extends ForwardingStorage {
     final AtomicInteger openInputs = new AtomicInteger();
     final AtomicInteger opened = new AtomicInteger();
 
     CountingStorage(Storage delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public SegmentInput openForRead(String name) throws IOException {
-      SegmentInput in = delegate.openForRead(name);
+      SegmentInput in = super.openForRead(name);
       openInputs.incrementAndGet();
       opened.incrementAndGet();
-      return new SegmentInput() {
+      return new ForwardingSegmentInput(in) {
         private boolean closed;
-
-        @Override
-        public long size() throws IOException {
-          return in.size();
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-          return in.read(dst, position);
-        }
 
         @Override
         public synchronized void close() throws IOException {
@@ -127,69 +118,9 @@ class ReadInputCacheTest {
             closed = true;
             openInputs.decrementAndGet();
           }
-          in.close();
+          super.close();
         }
       };
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
-    }
-
-    @Override
-    public void lockForWriting() throws IOException {
-      delegate.lockForWriting();
-    }
-
-    @Override
-    public List<String> list() throws IOException {
-      return delegate.list();
-    }
-
-    @Override
-    public boolean exists(String name) throws IOException {
-      return delegate.exists(name);
-    }
-
-    @Override
-    public long size(String name) throws IOException {
-      return delegate.size(name);
-    }
-
-    @Override
-    public SegmentOutput create(String name, long preallocateBytes) throws IOException {
-      return delegate.create(name, preallocateBytes);
-    }
-
-    @Override
-    public SegmentOutput openForWrite(String name, long position) throws IOException {
-      return delegate.openForWrite(name, position);
-    }
-
-    @Override
-    public void truncate(String name, long size) throws IOException {
-      delegate.truncate(name, size);
-    }
-
-    @Override
-    public void rename(String from, String to) throws IOException {
-      delegate.rename(from, to);
-    }
-
-    @Override
-    public void delete(String name) throws IOException {
-      delegate.delete(name);
-    }
-
-    @Override
-    public void syncDirectory() throws IOException {
-      delegate.syncDirectory();
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
     }
   }
 }

@@ -84,6 +84,11 @@ public class ForwardingStorage implements Storage {
   }
 
   @Override
+  public void checkLock() throws IOException {
+    delegate.checkLock();
+  }
+
+  @Override
   public void close() throws IOException {
     delegate.close();
   }
