@@ -247,7 +247,12 @@ public final class WriteAheadLog implements Closeable {
   public LogStats stats() {
     checkOpen();
     Tail tail = index.tail();
-    return writer.stats(index.firstSequence(), tail.nextSequence(), index.closed().size() + 1);
+    long segmentBytes = Math.max(tail.segmentEnd(), 0);
+    for (Segment s : index.closed()) {
+      segmentBytes += s.dataEnd + (s.sealed ? RecordFrame.FOOTER_SIZE : 0);
+    }
+    return writer.stats(index.firstSequence(), tail.nextSequence(), index.closed().size() + 1,
+        segmentBytes);
   }
 
   /** What recovery found and repaired when this log was opened. */
