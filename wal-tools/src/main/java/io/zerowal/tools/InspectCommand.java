@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:a reopen would succeed", "1:a STRICT reopen would fail on corruption",
         "2:usage or I/O error"})
 final class InspectCommand implements Callable<Integer> {
+  /** The preallocator's file (docs/FORMAT.md, "The log directory"). */
+  private static final String SPARE = "next-segment.spare";
+
   @Mixin LogLocation log;
   @Spec CommandSpec spec;
 
@@ -49,11 +52,11 @@ final class InspectCommand implements Callable<Integer> {
       out.println();
       RecoveryReport r = v.recoveryReport();
       if (strictFailure == null) {
-        out.println("a reopen would: " + Reports.summary(r));
+        out.println("a reopen would: " + Reports.summary(r, v.plannedChanges()));
       } else {
         out.println("a reopen (STRICT, the default) would FAIL: " + strictFailure.getMessage());
         out.println("a reopen with SKIP_CORRUPT (walctl repair --apply) would: "
-            + Reports.summary(r));
+            + Reports.summary(r, v.plannedChanges()));
       }
       Reports.printChanges(out, v.plannedChanges());
       out.flush();
@@ -86,10 +89,10 @@ final class InspectCommand implements Callable<Integer> {
       if (s.gaps()) {
         state += ", gaps (rebuilt by SKIP_CORRUPT)";
       }
-      if (!s.sealed() && fileBytes > s.dataEnd() && r.bytesTruncated() == 0) {
-        state += ", preallocated spare " + (fileBytes - s.dataEnd()) + " bytes";
-      } else if (!s.sealed() && fileBytes > s.dataEnd()) {
-        state += ", " + (fileBytes - s.dataEnd()) + " bytes after the data (torn tail)";
+      if (!s.sealed() && fileBytes > s.dataEnd()) {
+        state += r.tornTail() ? ", torn tail: " + (fileBytes - s.dataEnd()) + " bytes"
+            : ", " + (fileBytes - s.dataEnd()) + " bytes after its data (preallocated spare, or"
+                + " the footer of an empty segment a reopen continues in)";
       }
       out.printf("%-26s %12d %12d %10d %12d %12s  %s%n", s.name(), s.baseSequence(),
           s.lastSequence(), s.records(), s.dataEnd(), fileBytes < 0 ? "(planned)" : fileBytes,
@@ -98,7 +101,9 @@ final class InspectCommand implements Callable<Integer> {
     List<String> others = new ArrayList<>();
     for (String name : names) {
       if (!shown.contains(name)) {
-        others.add(name + " (" + files.size(name) + " bytes)");
+        others.add(name + " (" + files.size(name) + " bytes" + (name.equals(SPARE)
+            ? ": the next segment, preallocated" : name.contains(".corrupt")
+            ? ": set aside by SKIP_CORRUPT recovery" : "") + ")");
       }
     }
     if (!others.isEmpty()) {

@@ -54,7 +54,7 @@ final class RepairCommand implements Callable<Integer> {
     try (ReadOnlyLog view = log.builder(RecoveryPolicy.SKIP_CORRUPT).openReadOnly()) {
       planned = view.plannedChanges();
       out.println("SKIP_CORRUPT recovery of " + log.location + " would: "
-          + Reports.summary(view.recoveryReport()));
+          + Reports.summary(view.recoveryReport(), view.plannedChanges()));
       Reports.printChanges(out, planned);
       if (view.segments().isEmpty()) {
         out.println("no segment: nothing to repair");
@@ -77,7 +77,7 @@ final class RepairCommand implements Callable<Integer> {
     try (WriteAheadLog writable = log.builder(RecoveryPolicy.SKIP_CORRUPT).open()) {
       done = writable.recoveryReport();
     }
-    out.println("repaired: " + Reports.summary(done));
+    out.println("repaired: " + Reports.summary(done, List.of()));
     try (Storage files = log.storage()) {
       out.println("files now: " + String.join(", ", files.list()));
     }

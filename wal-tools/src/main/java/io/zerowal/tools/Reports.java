@@ -10,7 +10,7 @@ final class Reports {
   private Reports() {}
 
   /** One line: what recovery found (or would find), or "nothing to repair". */
-  static String summary(RecoveryReport r) {
+  static String summary(RecoveryReport r, List<String> changes) {
     List<String> parts = new ArrayList<>();
     if (r.tornTail()) {
       parts.add("cut a torn tail of " + r.bytesTruncated() + " bytes off the last segment"
@@ -27,7 +27,9 @@ final class Reports {
     if (r.recordsSkipped() > 0) {
       parts.add("skip " + r.recordsSkipped() + " records lost to corruption (the gap is recorded)");
     }
-    String what = parts.isEmpty() ? "nothing to repair" : String.join("; ", parts);
+    String what = !parts.isEmpty() ? String.join("; ", parts)
+        : changes.isEmpty() ? "nothing to repair"
+        : "nothing to repair, only tidy up (see the changes)";
     return what + " -> " + r.records() + " records, sequences " + r.firstSequence() + ".."
         + (r.nextSequence() - 1) + ", next " + r.nextSequence();
   }

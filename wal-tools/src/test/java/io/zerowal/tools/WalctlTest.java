@@ -306,4 +306,23 @@ class WalctlTest {
     assertThat(completion.exit()).isZero();
     assertThat(completion.out()).contains("complete -F");
   }
+
+  @Test
+  void inspectNextToARunningPreallocatedWriterShowsItsOpenSegmentAndTakesNoLock() throws Exception {
+    try (WriteAheadLog log = WriteAheadLog.builder(new LocalStorage(dir)).segmentSize(1 << 20)
+        .preallocate(true).open()) {
+      for (int i = 0; i < 10; i++) {
+        log.append(payload(i)).join();
+      }
+
+      Run r = walctl("inspect", dir.toString());
+
+      assertThat(r.exit()).isZero();
+      assertThat(r.out()).contains("records 10, first sequence 0, next sequence 10")
+          .containsPattern("00000000000000000000.wal +0 +9 +10 +" + (HEADER + 10 * FRAME)
+              + " +" + (1 << 20) + "  open, \\d+ bytes after its data \\(preallocated spare");
+      log.append(payload(10)).join(); // the writer still holds the log
+      assertThat(log.nextSequence()).isEqualTo(11);
+    }
+  }
 }
