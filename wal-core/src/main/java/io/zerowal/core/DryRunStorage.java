@@ -77,9 +77,10 @@ final class DryRunStorage implements Storage {
     return v;
   }
 
+  /** Names the dry run, so that recovery's log lines ("rebuilt", "cutting") are not taken as done. */
   @Override
   public String describe() {
-    return real.describe();
+    return real.describe() + " (dry run: nothing is changed)";
   }
 
   @Override

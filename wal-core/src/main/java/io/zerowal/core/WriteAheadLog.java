@@ -185,7 +185,8 @@ public final class WriteAheadLog implements Closeable {
 
   /**
    * Checks every frame of every segment: CRCs, sequences, footers. {@code open} checks sealed
-   * segments by header and footer only; run this (or the CLI) to find bit rot in old segments.
+   * segments by header and footer only; run this (or {@code walctl verify}) to find bit rot in old
+   * segments.
    *
    * @return the number of records checked
    * @throws CorruptLogException at the first problem, naming segment and offset

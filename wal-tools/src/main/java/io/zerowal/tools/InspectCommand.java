@@ -87,7 +87,7 @@ final class InspectCommand implements Callable<Integer> {
       long fileBytes = names.contains(s.name()) ? files.size(s.name()) : -1;
       String state = s.sealed() ? "sealed" : "open";
       if (s.gaps()) {
-        state += ", gaps (rebuilt by SKIP_CORRUPT)";
+        state += ", gaps (sequences may skip: rebuilt by SKIP_CORRUPT)";
       }
       if (!s.sealed() && fileBytes > s.dataEnd()) {
         state += r.tornTail() ? ", torn tail: " + (fileBytes - s.dataEnd()) + " bytes"

@@ -68,7 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
   private void printText(PrintWriter out, ReadOnlyLog.Verification v, RecoveryReport report) {
     for (CorruptLogException p : v.problems()) {
       out.println("CORRUPT segment " + p.segment() + " offset " + p.offset() + ": "
-          + p.getMessage());
+          + p.problem());
     }
     if (report.tornTail()) {
       out.println("note: the last segment ends in a torn tail of " + report.bytesTruncated()
@@ -78,6 +78,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
     out.println((v.ok() ? "OK" : "CORRUPT") + ": " + v.segments() + " segments, " + v.records()
         + " records checked, " + v.problems().size() + " problem(s) in " + log.location);
+    if (!v.ok()) {
+      out.println("records of a damaged segment are not counted; walctl repair --dry-run shows what"
+          + " SKIP_CORRUPT recovery would do (damage inside a sealed segment is skipped by readers"
+          + " under SKIP_CORRUPT, not repaired)");
+    }
   }
 
   private void printJson(PrintWriter out, ReadOnlyLog.Verification v, RecoveryReport report) {
@@ -92,7 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
       CorruptLogException p = v.problems().get(i);
       b.append(i == 0 ? "" : ",").append("{\"segment\":").append(JsonText.quote(p.segment()))
           .append(",\"offset\":").append(p.offset())
-          .append(",\"message\":").append(JsonText.quote(p.getMessage())).append('}');
+          .append(",\"problem\":").append(JsonText.quote(p.problem())).append('}');
     }
     b.append("]}");
     out.println(b);

@@ -71,9 +71,10 @@ public final class Walctl implements Runnable {
   }
 
   public static void main(String[] args) {
-    // A tool's log lines go to stderr and say only what went wrong, unless asked for more.
+    // The commands print what recovery finds; the core's own log lines (which a dry run of
+    // recovery writes too) go to stderr only when asked for: -Dwalctl.log=warn or info.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-        System.getProperty("walctl.log", "warn"));
+        System.getProperty("walctl.log", "error"));
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     PrintStream out = System.out;
     int code = commandLine(out).execute(args);
