@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * as they do on a real open, on one code path, and a dry run cannot drift from the real repair.
  *
  * <p>The namespace is the one listed when the dry run starts: files a running writer creates later
- * are not seen. Recovery never reads a file it created, so their bytes are not kept; reading one
- * fails with an {@link IOException} that says so. It assumes the storage can write into an existing
+ * are not seen. Recovery never reads a file it created, so their bytes are not kept: reading a
+ * segment that a salvage would rebuild gives the damaged file it would be rebuilt from (see
+ * {@link #rebuiltFromSize}), reading any other created file fails with an {@link IOException}. It assumes the storage can write into an existing
  * file (both built-in storages and {@code HdfsStorage} can). Not thread-safe: one recovery.
  */
 final class DryRunStorage implements Storage {
@@ -32,6 +33,8 @@ final class DryRunStorage implements Storage {
   private static final class View {
     final String source; // null: created by the dry run
     long cutTo = -1; // -1: the real file's size
+    /** For a file created as {@code <name>.tmp} while {@code <name>} is real: that real file. */
+    String rebuiltFrom;
 
     View(String source) {
       this.source = source;
@@ -67,6 +70,16 @@ final class DryRunStorage implements Storage {
       out.add(c.toString());
     }
     return out;
+  }
+
+  /**
+   * For a segment the plan rebuilds from a damaged file: the size of that damaged file, whose bytes
+   * {@link #openForRead} then gives (a reader under SKIP_CORRUPT skips the damage as the rebuild
+   * would); otherwise -1.
+   */
+  long rebuiltFromSize(String name) throws IOException {
+    View v = files.get(name);
+    return v != null && v.source == null && v.rebuiltFrom != null ? real.size(v.rebuiltFrom) : -1;
   }
 
   private View view(String name) throws IOException {
@@ -108,6 +121,11 @@ final class DryRunStorage implements Storage {
   public SegmentOutput create(String name, long preallocateBytes) {
     View v = new View(null);
     v.cutTo = preallocateBytes;
+    if (name.endsWith(SegmentName.TEMP_SUFFIX)) {
+      // Salvage writes the rebuild of <name> as <name>.tmp from the frames of <name>.
+      View damaged = files.get(name.substring(0, name.length() - SegmentName.TEMP_SUFFIX.length()));
+      v.rebuiltFrom = damaged != null ? damaged.source : null;
+    }
     files.put(name, v);
     Change c = new Change("create " + name);
     changes.add(c);
@@ -128,6 +146,9 @@ final class DryRunStorage implements Storage {
   @Override
   public SegmentInput openForRead(String name) throws IOException {
     View v = view(name);
+    if (v.source == null && v.rebuiltFrom != null) {
+      return real.openForRead(v.rebuiltFrom); // see rebuiltFromSize
+    }
     if (v.source == null) {
       throw new IOException(name + " in " + real.describe() + " would be written by the repair"
           + " this dry run plans; it holds no bytes yet");

@@ -39,9 +39,10 @@ import java.util.function.Consumer;
  *
  * <h2>Guarantees</h2>
  * Writes, creates, renames, truncates and deletes nothing, and syncs nothing; reads each segment it
- * needs. A record it returns passed its CRC, as in a writable log. Segments that the planned repair
- * would rebuild ({@link RecoveryPolicy#SKIP_CORRUPT}) exist only in the plan: reading them throws;
- * {@link #verify} checks the files as they are.
+ * needs. A record it returns passed its CRC, as in a writable log. A segment that the planned
+ * repair would rebuild ({@link RecoveryPolicy#SKIP_CORRUPT}) is read from the damaged file, skipping
+ * the damage as the rebuild would: the records a reopen would keep. {@link #verify} checks the files
+ * as they are.
  *
  * <h2>Threads</h2>
  * Thread-safe: the view is immutable once opened; each {@link LogReader} is for one thread, as
@@ -149,10 +150,20 @@ public final class ReadOnlyLog implements Closeable {
           + ", whose oldest record is " + first + ": read from firstSequence()");
     }
     List<Segment> view = new ArrayList<>();
-    for (Segment s : index.closed()) {
-      if (s.lastSequence >= sequence) {
-        view.add(s);
+    try {
+      for (Segment s : index.closed()) {
+        if (s.lastSequence < sequence || s.recordCount == 0) {
+          continue; // nothing to read (a gap segment the plan writes holds no record)
+        }
+        long damagedSize = planned.rebuiltFromSize(s.name);
+        // A segment the plan rebuilds is read from the damaged file, skipping the damage (the
+        // policy is SKIP_CORRUPT, or the plan would not rebuild it).
+        view.add(damagedSize < 0 ? s : new Segment(s.baseSequence, s.lastSequence, s.recordCount,
+            damagedSize, false, true));
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading log " + storage.describe() + " failed: "
+          + e.getMessage(), e);
     }
     if (tail.segmentEnd() > SegmentHeader.SIZE) {
       view.add(new Segment(tail.segmentBase(), tail.nextSequence() - 1, 0, tail.segmentEnd(), false,

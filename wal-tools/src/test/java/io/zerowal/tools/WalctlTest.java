@@ -325,4 +325,22 @@ class WalctlTest {
       assertThat(log.nextSequence()).isEqualTo(11);
     }
   }
+
+  @Test
+  void dumpOfALogWithACutMidLogSegmentFailsStrictAndSkipsWhatARepairWouldDrop() throws Exception {
+    writeLog(dir, RECORDS, SEGMENT_SIZE);
+    String second = segments().get(1);
+    byte[] b = Files.readAllBytes(dir.resolve(second));
+    Files.write(dir.resolve(second), java.util.Arrays.copyOf(b, b.length - 29 - 10)); // footer and 10 B
+    Map<String, String> before = files();
+
+    Run strict = walctl("dump", dir.toString());
+    Run skipping = walctl("dump", "--skip-corrupt", "--format", "json", dir.toString());
+
+    assertThat(strict.exit()).isEqualTo(Walctl.CORRUPT);
+    assertThat(strict.err()).contains(second).contains("frame is cut short");
+    assertThat(skipping.exit()).isZero();
+    assertThat(skipping.out().lines().count()).isEqualTo(RECORDS - 1);
+    assertThat(files()).as("nothing written").isEqualTo(before);
+  }
 }
