@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  *
  * <h2>Threads</h2>
  * Thread-safe: the view is immutable once opened; each {@link LogReader} is for one thread, as
- * usual. {@link #close()} releases the files it holds open and closes the storage.
+ * usual. {@link #close()} releases the files it holds open; the storage stays the caller's.
  */
 public final class ReadOnlyLog implements Closeable {
   private final Storage storage;
@@ -220,7 +220,11 @@ public final class ReadOnlyLog implements Closeable {
     }
   }
 
-  /** Releases the files this view holds open and closes the storage. Idempotent. */
+  /**
+   * Releases the files this view holds open. Idempotent. The storage stays open, and the caller's
+   * to close: the view never locked it, and {@link Storage#close()} releases the write lock, which a
+   * writer on the same storage instance may hold.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -228,11 +232,6 @@ public final class ReadOnlyLog implements Closeable {
     }
     closed = true;
     reads.close();
-    try {
-      storage.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("closing storage " + storage.describe() + " failed", e);
-    }
   }
 
   private void checkOpen() {

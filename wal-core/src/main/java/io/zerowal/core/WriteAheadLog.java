@@ -518,7 +518,8 @@ public final class WriteAheadLog implements Closeable {
      * Opens the log to look at it: no lock, no repair, no new file; see {@link ReadOnlyLog}. The
      * recovery {@link #open()} would run is run as a dry run, with this builder's
      * {@code recoveryPolicy} and {@code maxRecordSize}; the options about writing are ignored.
-     * Safe next to a running writer, in this process or another.
+     * Safe next to a running writer, in this process or another, even on the writer's own storage
+     * instance. The storage stays the caller's to close.
      *
      * @throws CorruptLogException if {@link #open()} would fail with it (mid-log corruption under
      *     STRICT): open with {@link RecoveryPolicy#SKIP_CORRUPT} to see what it would repair
@@ -526,15 +527,13 @@ public final class WriteAheadLog implements Closeable {
      */
     public ReadOnlyLog openReadOnly() {
       Config config = config();
+      // The storage is not closed on failure, nor by the view: closing releases the write lock,
+      // which a writer on the same instance may hold.
       try {
         return new ReadOnlyLog(storage, config);
       } catch (IOException e) {
-        closeQuietly();
         throw new UncheckedIOException("opening log " + storage.describe() + " read-only failed: "
             + e.getMessage(), e);
-      } catch (RuntimeException | Error e) {
-        closeQuietly();
-        throw e;
       }
     }
 

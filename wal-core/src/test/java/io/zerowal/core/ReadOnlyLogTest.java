@@ -233,6 +233,22 @@ class ReadOnlyLogTest {
   }
 
   @Test
+  void aViewOnTheWritersOwnStorageLeavesItsLockAlone() throws Exception {
+    LocalStorage shared = new LocalStorage(dir);
+    try (WriteAheadLog writer = WriteAheadLog.builder(shared).open()) {
+      writer.append(new byte[] {1}).join();
+
+      try (ReadOnlyLog view = WriteAheadLog.builder(shared).openReadOnly()) {
+        assertThat(view.nextSequence()).isEqualTo(1);
+      }
+
+      assertThatThrownBy(() -> builder().open()).as("the writer still holds the lock")
+          .isInstanceOf(UncheckedIOException.class);
+      writer.append(new byte[] {2}).join();
+    }
+  }
+
+  @Test
   void closedViewRefusesCalls() throws Exception {
     writeLog(true);
     ReadOnlyLog view = builder().openReadOnly();

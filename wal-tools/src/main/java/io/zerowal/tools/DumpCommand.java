@@ -5,6 +5,7 @@ import io.zerowal.core.LogRecord;
 import io.zerowal.core.ReadOnlyLog;
 import io.zerowal.core.RecordHandle;
 import io.zerowal.core.RecoveryPolicy;
+import io.zerowal.core.storage.Storage;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +65,8 @@ final class DumpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     RecoveryPolicy policy = skipCorrupt ? RecoveryPolicy.SKIP_CORRUPT : RecoveryPolicy.STRICT;
     DataOutputStream raw = new DataOutputStream(walctl.binaryOut);
-    try (ReadOnlyLog view = log.builder(policy).openReadOnly()) {
+    try (Storage files = log.storage();
+        ReadOnlyLog view = log.builder(files, policy).openReadOnly()) {
       long start = from != null ? from : view.firstSequence();
       long printed = 0;
       try (LogReader reader = view.readFrom(start)) {

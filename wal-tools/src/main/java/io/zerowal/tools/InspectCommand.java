@@ -39,15 +39,21 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     out.println("log " + log.location + " (read-only: no lock taken, nothing written)");
+    try (Storage files = log.storage()) {
+      return inspect(out, files);
+    }
+  }
+
+  private int inspect(PrintWriter out, Storage files) throws IOException {
     ReadOnlyLog view;
     CorruptLogException strictFailure = null;
     try {
-      view = log.builder(RecoveryPolicy.STRICT).openReadOnly();
+      view = log.builder(files, RecoveryPolicy.STRICT).openReadOnly();
     } catch (CorruptLogException e) {
       strictFailure = e;
-      view = log.builder(RecoveryPolicy.SKIP_CORRUPT).openReadOnly();
+      view = log.builder(files, RecoveryPolicy.SKIP_CORRUPT).openReadOnly();
     }
-    try (ReadOnlyLog v = view; Storage files = log.storage()) {
+    try (ReadOnlyLog v = view) {
       printSegments(out, v, files);
       out.println();
       RecoveryReport r = v.recoveryReport();

@@ -61,10 +61,13 @@ final class LogLocation {
     return HdfsLocation.open(uri);
   }
 
-  /** A builder for this log with the options given; segment size only has to fit the records. */
-  WriteAheadLog.Builder builder(RecoveryPolicy policy) throws IOException {
+  /**
+   * A builder for this log on {@code storage} with the options given; the segment size only has to
+   * fit the records. The storage stays the caller's to close (a read-only view does not close it).
+   */
+  WriteAheadLog.Builder builder(Storage storage, RecoveryPolicy policy) {
     long segmentSize = Math.max(64L * MIB, (long) maxRecordSize + MIB);
-    return WriteAheadLog.builder(storage()).maxRecordSize(maxRecordSize).segmentSize(segmentSize)
+    return WriteAheadLog.builder(storage).maxRecordSize(maxRecordSize).segmentSize(segmentSize)
         .recoveryPolicy(policy);
   }
 }

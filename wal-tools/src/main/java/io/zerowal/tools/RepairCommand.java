@@ -51,7 +51,8 @@ final class RepairCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     List<String> planned;
-    try (ReadOnlyLog view = log.builder(RecoveryPolicy.SKIP_CORRUPT).openReadOnly()) {
+    try (Storage files = log.storage();
+        ReadOnlyLog view = log.builder(files, RecoveryPolicy.SKIP_CORRUPT).openReadOnly()) {
       planned = view.plannedChanges();
       out.println("SKIP_CORRUPT recovery of " + log.location + " would: "
           + Reports.summary(view.recoveryReport(), view.plannedChanges()));
@@ -74,7 +75,8 @@ final class RepairCommand implements Callable<Integer> {
       return Walctl.OK;
     }
     RecoveryReport done;
-    try (WriteAheadLog writable = log.builder(RecoveryPolicy.SKIP_CORRUPT).open()) {
+    // The writable log owns its storage: it closes (unlocks) it when closed.
+    try (WriteAheadLog writable = log.builder(log.storage(), RecoveryPolicy.SKIP_CORRUPT).open()) {
       done = writable.recoveryReport();
     }
     out.println("repaired: " + Reports.summary(done, List.of()));

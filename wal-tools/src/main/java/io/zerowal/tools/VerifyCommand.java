@@ -4,6 +4,7 @@ import io.zerowal.core.CorruptLogException;
 import io.zerowal.core.ReadOnlyLog;
 import io.zerowal.core.RecoveryPolicy;
 import io.zerowal.core.RecoveryReport;
+import io.zerowal.core.storage.Storage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -41,7 +42,8 @@ final class VerifyCommand implements Callable<Integer> {
     ReadOnlyLog.Verification v;
     RecoveryReport report;
     // SKIP_CORRUPT: a view opens whatever the damage; verify reads the files as they are.
-    try (ReadOnlyLog view = log.builder(RecoveryPolicy.SKIP_CORRUPT).openReadOnly()) {
+    try (Storage files = log.storage();
+        ReadOnlyLog view = log.builder(files, RecoveryPolicy.SKIP_CORRUPT).openReadOnly()) {
       report = view.recoveryReport();
       int total = view.segments().size();
       ProgressLine line = progress ? new ProgressLine(spec.commandLine().getErr()) : null;
