@@ -38,8 +38,8 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    out.println("log " + log.location + " (read-only: no lock taken, nothing written)");
     try (Storage files = log.storage()) {
+      out.println("log " + log.location + " (read-only: no lock taken, nothing written)");
       return inspect(out, files);
     }
   }
