@@ -13,6 +13,7 @@ public final class CorruptLogException extends WalException {
 
   private final String segment;
   private final long offset;
+  private final String problem;
 
   public CorruptLogException(String segment, long offset, String problem) {
     super(problem + " in segment " + segment + " at offset " + offset
@@ -20,6 +21,12 @@ public final class CorruptLogException extends WalException {
         + " the damaged records");
     this.segment = segment;
     this.offset = offset;
+    this.problem = problem;
+  }
+
+  /** What is wrong, without the segment, the offset and the advice of {@link #getMessage()}. */
+  public String problem() {
+    return problem;
   }
 
   /** The segment file the corruption is in. */

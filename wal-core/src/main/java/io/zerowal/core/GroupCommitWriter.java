@@ -445,9 +445,9 @@ final class GroupCommitWriter implements Runnable {
   // ---------------------------------------------------------------- statistics
 
   /** Counters since open; syncs include the background syncer's. */
-  LogStats stats(long firstSequence, long nextSequence, int segments) {
+  LogStats stats(long firstSequence, long nextSequence, int segments, long segmentBytes) {
     long allSyncs = syncs + (syncer == null ? 0 : syncer.syncs());
     return new LogStats(records, payloadBytes, groups, writes, allSyncs, rolls, pendingBytes.get(),
-        firstSequence, nextSequence, segments);
+        firstSequence, nextSequence, segments, segmentBytes);
   }
 }

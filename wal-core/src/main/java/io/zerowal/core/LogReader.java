@@ -30,7 +30,9 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
   /** Sequential reads of 1 MiB: few system calls, and few partial frames moved to the front. */
   private static final int BUFFER = 1 << 20;
 
-  private final WriteAheadLog owner;
+  /** Signs the handles of the records read, as the log they come from does. */
+  private final HandleReader handles;
+  private final Runnable checkOpen;
   private final Storage storage;
   private final List<Segment> segments;
   private final long from;
@@ -51,9 +53,10 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
   private boolean done;
   private long skipped;
 
-  LogReader(WriteAheadLog owner, Storage storage, List<Segment> segments, long from, long end,
-      int maxRecordSize, RecoveryPolicy policy) {
-    this.owner = owner;
+  LogReader(HandleReader handles, Runnable checkOpen, Storage storage, List<Segment> segments,
+      long from, long end, int maxRecordSize, RecoveryPolicy policy) {
+    this.handles = handles;
+    this.checkOpen = checkOpen;
     this.storage = storage;
     this.segments = segments;
     this.from = from;
@@ -167,7 +170,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     if (!step()) {
       return null;
     }
-    RecordHandle h = owner.handle(segment.baseSequence, scanner.offset(), scanner.length(),
+    RecordHandle h = handles.sign(segment.baseSequence, scanner.offset(), scanner.length(),
         scanner.sequence());
     return new LogRecord(h, scanner.copyPayload());
   }
@@ -180,7 +183,7 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     if (closed) {
       throw new IllegalStateException("this LogReader is closed");
     }
-    owner.checkOpen();
+    checkOpen.run();
     try {
       while (true) {
         if (scanner == null && !openNextSegment()) {

@@ -17,10 +17,11 @@ public final class LogStats {
   private final long firstSequence;
   private final long nextSequence;
   private final int segments;
+  private final long segmentBytes;
 
   LogStats(long records, long payloadBytes, long groups, long writes, long syncs,
       long segmentsRolled, long pendingBytes, long firstSequence, long nextSequence,
-      int segments) {
+      int segments, long segmentBytes) {
     this.records = records;
     this.payloadBytes = payloadBytes;
     this.groups = groups;
@@ -31,6 +32,7 @@ public final class LogStats {
     this.firstSequence = firstSequence;
     this.nextSequence = nextSequence;
     this.segments = segments;
+    this.segmentBytes = segmentBytes;
   }
 
   /** Records written since open. */
@@ -86,6 +88,15 @@ public final class LogStats {
     return segments;
   }
 
+  /**
+   * Bytes of the log's segments as written: headers, frames and footers, up to the durable end of
+   * the segment being written. Preallocated space and files set aside ({@code .corrupt}) are not
+   * counted, so a preallocated log takes more room on disk than this.
+   */
+  public long segmentBytes() {
+    return segmentBytes;
+  }
+
   /** Average records per commit group, or 0 before the first group. */
   public double averageGroupSize() {
     return groups == 0 ? 0 : (double) records / groups;
@@ -94,8 +105,9 @@ public final class LogStats {
   @Override
   public String toString() {
     return String.format("LogStats{records=%d, payloadBytes=%d, groups=%d, avgGroup=%.1f,"
-            + " writes=%d, syncs=%d, rolled=%d, pendingBytes=%d, sequences=%d..%d, segments=%d}",
+            + " writes=%d, syncs=%d, rolled=%d, pendingBytes=%d, sequences=%d..%d, segments=%d,"
+            + " segmentBytes=%d}",
         records, payloadBytes, groups, averageGroupSize(), writes, syncs, segmentsRolled,
-        pendingBytes, firstSequence, nextSequence, segments);
+        pendingBytes, firstSequence, nextSequence, segments, segmentBytes);
   }
 }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The full check behind {@link WriteAheadLog#verify()}: every frame's CRC and sequence, and each
@@ -54,6 +56,67 @@ final class LogVerifier {
   }
 
   /**
+   * {@link ReadOnlyLog#verify}: checks the segment files as they are, in order of base sequence, and
+   * goes on after a problem to name every damaged segment. Unsealed segments are checked by the scan
+   * recovery makes (every frame, in sequence, to the end of the file, or for the last segment to its
+   * torn tail, which is not a problem); sealed ones by {@link #verifySegment}.
+   */
+  ReadOnlyLog.Verification verifyFiles(LogId logId, Consumer<String> segmentStarted)
+      throws IOException {
+    TreeMap<Long, String> segments = new TreeMap<>();
+    for (String name : storage.list()) {
+      long base = SegmentName.parse(name);
+      if (base >= 0) {
+        segments.put(base, name);
+      }
+    }
+    SegmentCheck check = new SegmentCheck(storage, maxRecordSize, new RecoveryFindings());
+    check.identify(segments.values(), logId);
+    List<CorruptLogException> problems = new ArrayList<>();
+    long records = 0;
+    long expected = -1; // the base the next segment must have; -1 when unknown
+    for (var e : segments.entrySet()) {
+      long base = e.getKey();
+      String name = e.getValue();
+      boolean last = segments.higherKey(base) == null;
+      segmentStarted.accept(name);
+      if (expected >= 0 && base != expected) {
+        problems.add(new CorruptLogException(name, 0, base > expected
+            ? "sequences " + expected + ".." + (base - 1) + " are missing: the segment starts at "
+                + base + " but the previous one ends at " + (expected - 1)
+            : "the segment starts at sequence " + base + " but the previous segment holds"
+                + " sequences up to " + (expected - 1)));
+      }
+      expected = -1;
+      try {
+        SegmentHeader header = check.readHeader(name, base);
+        Segment sealed = check.sealed(name, header);
+        if (sealed != null) {
+          expected = sealed.lastSequence + 1;
+          records += verifySegment(sealed);
+          continue;
+        }
+        long size = storage.size(name);
+        SegmentCheck.Scan scan = check.scan(name, header, size);
+        records += scan.records;
+        if (scan.problem == null) {
+          expected = scan.lastSequence + 1; // else unknown: the damage may hide later records
+        }
+        if (scan.problem != null && !(last && scan.tearable)) {
+          throw new CorruptLogException(name, scan.problemOffset, scan.problem);
+        }
+        if (!last && scan.validEnd != size) {
+          throw new CorruptLogException(name, scan.validEnd, "a closed segment has no footer and"
+              + " its frames end before the end of the file");
+        }
+      } catch (CorruptLogException problem) {
+        problems.add(problem);
+      }
+    }
+    return new ReadOnlyLog.Verification(segments.size(), records, problems);
+  }
+
+  /**
    * The exception for damage at {@code offset}, naming the sequences it costs: those up to the
    * segment's next valid record (what a SKIP_CORRUPT reader skips), or to its end.
    */
@@ -69,7 +132,7 @@ final class LogVerifier {
     return new CorruptLogException(s.name, offset, problem + lost);
   }
 
-  private long verifySegment(Segment s) {
+  long verifySegment(Segment s) {
     try (SegmentInput in = storage.openForRead(s.name)) {
       FrameScanner scanner = scanner().open(s.name, in, SegmentHeader.SIZE, s.dataEnd);
       FramesCrc framesCrc = new FramesCrc();

@@ -179,13 +179,14 @@ public final class WriteAheadLog implements Closeable {
       view.add(new Segment(tail.segmentBase(), tail.nextSequence() - 1, 0, tail.segmentEnd(), false,
           false));
     }
-    return new LogReader(this, storage, view, sequence, tail.nextSequence(), config.maxRecordSize,
+    return new LogReader(reads, this::checkOpen, storage, view, sequence, tail.nextSequence(), config.maxRecordSize,
         config.recoveryPolicy);
   }
 
   /**
    * Checks every frame of every segment: CRCs, sequences, footers. {@code open} checks sealed
-   * segments by header and footer only; run this (or the CLI) to find bit rot in old segments.
+   * segments by header and footer only; run this (or {@code walctl verify}) to find bit rot in old
+   * segments.
    *
    * @return the number of records checked
    * @throws CorruptLogException at the first problem, naming segment and offset
@@ -247,7 +248,12 @@ public final class WriteAheadLog implements Closeable {
   public LogStats stats() {
     checkOpen();
     Tail tail = index.tail();
-    return writer.stats(index.firstSequence(), tail.nextSequence(), index.closed().size() + 1);
+    long segmentBytes = Math.max(tail.segmentEnd(), 0);
+    for (Segment s : index.closed()) {
+      segmentBytes += s.dataEnd + (s.sealed ? RecordFrame.FOOTER_SIZE : 0);
+    }
+    return writer.stats(index.firstSequence(), tail.nextSequence(), index.closed().size() + 1,
+        segmentBytes);
   }
 
   /** What recovery found and repaired when this log was opened. */
@@ -489,20 +495,7 @@ public final class WriteAheadLog implements Closeable {
      * @throws UncheckedIOException if the storage fails, or is locked by another writer
      */
     public WriteAheadLog open() {
-      long overhead = SEGMENT_OVERHEAD;
-      int maxRecordSize = this.maxRecordSize != 0 ? this.maxRecordSize
-          : (int) Math.min(DEFAULT_MAX_RECORD_SIZE, segmentSize - overhead);
-      if (maxRecordSize + overhead > segmentSize) {
-        throw new IllegalArgumentException("maxRecordSize " + maxRecordSize
-            + " does not fit in segmentSize " + segmentSize + " (a segment needs " + overhead
-            + " bytes of framing too): raise segmentSize or lower maxRecordSize");
-      }
-      if (maxPendingBytes < RecordFrame.frameSize(maxRecordSize)) {
-        throw new IllegalArgumentException("maxPendingBytes " + maxPendingBytes
-            + " is smaller than one record of maxRecordSize " + maxRecordSize
-            + ": raise maxPendingBytes or lower maxRecordSize");
-      }
-      Config config = new Config(this, maxRecordSize);
+      Config config = config();
       try {
         storage.lockForWriting();
       } catch (IOException e) {
@@ -519,6 +512,46 @@ public final class WriteAheadLog implements Closeable {
         closeQuietly();
         throw e;
       }
+    }
+
+    /**
+     * Opens the log to look at it: no lock, no repair, no new file; see {@link ReadOnlyLog}. The
+     * recovery {@link #open()} would run is run as a dry run, with this builder's
+     * {@code recoveryPolicy} and {@code maxRecordSize}; the options about writing are ignored.
+     * Safe next to a running writer, in this process or another, even on the writer's own storage
+     * instance. The storage stays the caller's to close.
+     *
+     * @throws CorruptLogException if {@link #open()} would fail with it (mid-log corruption under
+     *     STRICT): open with {@link RecoveryPolicy#SKIP_CORRUPT} to see what it would repair
+     * @throws UncheckedIOException if the storage fails
+     */
+    public ReadOnlyLog openReadOnly() {
+      Config config = config();
+      // The storage is not closed on failure, nor by the view: closing releases the write lock,
+      // which a writer on the same instance may hold.
+      try {
+        return new ReadOnlyLog(storage, config);
+      } catch (IOException e) {
+        throw new UncheckedIOException("opening log " + storage.describe() + " read-only failed: "
+            + e.getMessage(), e);
+      }
+    }
+
+    private Config config() {
+      long overhead = SEGMENT_OVERHEAD;
+      int maxRecordSize = this.maxRecordSize != 0 ? this.maxRecordSize
+          : (int) Math.min(DEFAULT_MAX_RECORD_SIZE, segmentSize - overhead);
+      if (maxRecordSize + overhead > segmentSize) {
+        throw new IllegalArgumentException("maxRecordSize " + maxRecordSize
+            + " does not fit in segmentSize " + segmentSize + " (a segment needs " + overhead
+            + " bytes of framing too): raise segmentSize or lower maxRecordSize");
+      }
+      if (maxPendingBytes < RecordFrame.frameSize(maxRecordSize)) {
+        throw new IllegalArgumentException("maxPendingBytes " + maxPendingBytes
+            + " is smaller than one record of maxRecordSize " + maxRecordSize
+            + ": raise maxPendingBytes or lower maxRecordSize");
+      }
+      return new Config(this, maxRecordSize);
     }
 
     private void closeQuietly() {

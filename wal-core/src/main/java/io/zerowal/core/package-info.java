@@ -9,7 +9,10 @@
  * {@link io.zerowal.core.LogRecord} (replay), {@link io.zerowal.core.Durability},
  * {@link io.zerowal.core.BackPressure}, {@link io.zerowal.core.RecoveryPolicy},
  * {@link io.zerowal.core.LogStats}, {@link io.zerowal.core.RecoveryReport}, and the exceptions
- * rooted at {@link io.zerowal.core.WalException}. Everything else here is package-private.
+ * rooted at {@link io.zerowal.core.WalException}. {@link io.zerowal.core.ReadOnlyLog} (from
+ * {@code Builder.openReadOnly()}, with {@link io.zerowal.core.SegmentInfo}) looks at a log without
+ * lock or repair, for tools and for reading a log another process writes. Everything else here is
+ * package-private.
  *
  * <h2>The map (package-private files, by job)</h2>
  * <ul>
@@ -33,7 +36,8 @@
  *       {@code SegmentCheck} (read-only header, footer and scan checks), {@code TailRepair} (the
  *       last segment: torn tails), {@code Salvage} (SKIP_CORRUPT rebuilds and gap segments),
  *       {@code FrameResync} (the next valid frame after damage, in bounded memory),
- *       {@code RecoveryFindings}.</li>
+ *       {@code RecoveryFindings}; {@code DryRunStorage}, the storage a read-only open runs the same
+ *       recovery on: it writes nothing and lists the changes a real open would make.</li>
  * </ul>
  *
  * <h2>One append</h2>

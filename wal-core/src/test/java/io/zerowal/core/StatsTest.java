@@ -113,4 +113,19 @@ class StatsTest {
     assertThat(stats.writes()).isPositive().isLessThanOrEqualTo(stats.groups());
     assertThat(stats.toString()).contains("records=3");
   }
+
+  @Test
+  void segmentBytesAreTheSizesOfTheSegmentFilesWritten() throws Exception {
+    WriteAheadLog log = logs.open(WriteAheadLog.builder(logs.memory).segmentSize(4096)
+        .maxRecordSize(1024).durability(Durability.FLUSH));
+    appendAll(log, payloads(40, 300)); // rolls: several sealed segments and an open one
+
+    long files = 0;
+    for (String name : logs.memory.list()) {
+      files += logs.memory.size(name);
+    }
+
+    assertThat(log.stats().segments()).isGreaterThan(2);
+    assertThat(log.stats().segmentBytes()).isEqualTo(files);
+  }
 }

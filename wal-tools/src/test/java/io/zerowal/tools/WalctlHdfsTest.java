@@ -1,0 +1,77 @@
+package io.zerowal.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerowal.core.WriteAheadLog;
+import io.zerowal.hdfs.HdfsStorage;
+import io.zerowal.hdfs.MiniHdfs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** walctl on a log in HDFS: the same commands, the storage chosen by the hdfs:// scheme. */
+class WalctlHdfsTest {
+  private static MiniHdfs hdfs;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    hdfs = MiniHdfs.start(1);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (hdfs != null) {
+      hdfs.close();
+    }
+  }
+
+  private static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Walctl.commandLine(new ByteArrayOutputStream());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
+  }
+
+  @Test
+  void inspectVerifyAndDumpReadALogInHdfsWithoutWritingToIt() throws Exception {
+    URI log = URI.create(hdfs.uri() + "/logs/orders");
+    try (WriteAheadLog wal = WriteAheadLog.builder(HdfsStorage.open(hdfs.conf(), log)).open()) {
+      for (int i = 0; i < 5; i++) {
+        wal.append(("order " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).join();
+      }
+    }
+    long modified = hdfs.fs().getFileStatus(new Path(log)).getModificationTime();
+
+    String[] inspect = run("inspect", log.toString());
+    String[] verify = run("verify", log.toString());
+    String[] dump = run("dump", "--from", "3", log.toString());
+
+    assertThat(inspect[0]).as(inspect[2]).isEqualTo("0");
+    assertThat(inspect[1]).contains("records 5, first sequence 0, next sequence 5");
+    assertThat(verify[0]).as(verify[2]).isEqualTo("0");
+    assertThat(verify[1]).contains("OK: 1 segments, 5 records checked");
+    assertThat(dump[1].lines().toList()).hasSize(2).last().asString().contains("payload=\"order 4\"");
+    assertThat(hdfs.fs().getFileStatus(new Path(log)).getModificationTime())
+        .as("the directory was not changed").isEqualTo(modified);
+  }
+
+  @Test
+  void aMissingHdfsDirectoryIsAnErrorAndIsNotCreated() throws Exception {
+    URI missing = URI.create(hdfs.uri() + "/logs/nope");
+
+    String[] r = run("inspect", missing.toString());
+
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("no log directory");
+    assertThat(hdfs.fs().exists(new Path(missing))).isFalse();
+  }
+}
