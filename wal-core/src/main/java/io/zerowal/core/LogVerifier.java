@@ -71,7 +71,7 @@ final class LogVerifier {
       }
     }
     SegmentCheck check = new SegmentCheck(storage, maxRecordSize, new RecoveryFindings());
-    check.identify(segments.values(), logId);
+    check.identify(new ArrayList<>(segments.values()), logId);
     List<CorruptLogException> problems = new ArrayList<>();
     long records = 0;
     long expected = -1; // the base the next segment must have; -1 when unknown
