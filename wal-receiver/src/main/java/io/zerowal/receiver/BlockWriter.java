@@ -26,6 +26,7 @@ final class BlockWriter {
   private final BackPressure backPressure;
   private final Consumer<Throwable> onLogFailure;
   private final EngineThreads threads;
+  private volatile Runnable onDurableStore = () -> { };
 
   private final Object appendLock = new Object();
   private boolean appendsClosed; // guarded by appendLock
@@ -109,6 +110,7 @@ final class BlockWriter {
         blocks.incrementAndGet();
         latencyNanos.addAndGet(latency);
         maxLatencyNanos.accumulateAndGet(latency, Math::max);
+        onDurableStore.run();
         threads.complete(result, info);
       });
     });
@@ -160,6 +162,11 @@ final class BlockWriter {
       buffered -= size;
       room.notifyAll();
     }
+  }
+
+  /** Runs {@code hook} after each durable store, before its future completes. */
+  void onDurableStore(Runnable hook) {
+    this.onDurableStore = hook;
   }
 
   boolean isStopped() {

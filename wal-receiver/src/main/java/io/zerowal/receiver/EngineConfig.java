@@ -33,7 +33,11 @@ record EngineConfig(
     long maxRecordsPerSecond,
     long dataSegmentSize,
     long metadataSegmentSize,
-    Consumer<BatchStats> onBatchCompleted) {
+    Consumer<BatchStats> onBatchCompleted,
+    String name,
+    RestartPolicy restartPolicy,
+    boolean stopEngineOnReceiverFailure,
+    FailureListener failureListener) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a
@@ -50,8 +54,25 @@ record EngineConfig(
    * @throws IllegalArgumentException if the options contradict each other
    */
   EngineConfig {
-    if (dataStorage == null || metadataStorage == null || processor == null) {
-      throw new IllegalStateException("dataStorage, metadataStorage and processor are required");
+    if (dataStorage == null) {
+      throw new IllegalStateException("dataStorage is required: where each receiver's data log"
+          + " lives, e.g. .dataStorage(LocalStorage.under(dir))");
+    }
+    if (metadataStorage == null) {
+      throw new IllegalStateException("metadataStorage is required: where the engine's metadata"
+          + " log lives");
+    }
+    if (processor == null) {
+      throw new IllegalStateException("processor is required: the work done on each batch");
+    }
+    if (receivers.isEmpty()) {
+      throw new IllegalStateException("no receiver was added: add one with .receiver(id, receiver)"
+          + " (an engine without receivers would only re-run what its logs hold)");
+    }
+    if (blockInterval.compareTo(batchInterval) > 0) {
+      throw new IllegalArgumentException("blockInterval " + blockInterval + " is longer than"
+          + " batchInterval " + batchInterval + ": every batch would wait for blocks cut later;"
+          + " lower blockInterval or raise batchInterval");
     }
     if (maxBlockBytes > dataSegmentSize - 1024) {
       throw new IllegalArgumentException("maxBlockBytes " + maxBlockBytes + " does not fit in"
@@ -74,6 +95,15 @@ record EngineConfig(
           + value);
     }
     return value;
+  }
+
+  /** {@code d} if it is not negative. */
+  static Duration atLeastZero(Duration d, String option) {
+    Objects.requireNonNull(d, option);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(option + " must not be negative, got " + d);
+    }
+    return d;
   }
 
   /** {@code d} if it is at least 1 ms. */
@@ -111,6 +141,15 @@ record EngineConfig(
         throw new IllegalArgumentException("receiver id \"" + id + "\" is already used (as \"" + u
             + "\"): ids must be unique ignoring case");
       }
+    }
+  }
+
+  /** Checks an engine name: the rules of a receiver id, which it shares with thread names. */
+  static void checkName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty() || name.length() > 64 || !SAFE_ID.matcher(name).matches()) {
+      throw new IllegalArgumentException("engine name \"" + name + "\" must be 1 to 64 characters"
+          + " of [A-Za-z0-9._-] starting with a letter or digit");
     }
   }
 

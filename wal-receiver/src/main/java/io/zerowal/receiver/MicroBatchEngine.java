@@ -56,7 +56,8 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   private final EngineConfig config;
   private final Lifecycle lifecycle = new Lifecycle();
-  private final EngineThreads threads = new EngineThreads();
+  private final EngineThreads threads;
+  private volatile FailureListener failureListener;
   // Set once by start(), under the lifecycle's lock, before any thread that reads them starts.
   private volatile EngineLogs logs;
   private volatile Receivers receivers;
@@ -64,6 +65,8 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   private MicroBatchEngine(EngineConfig config) {
     this.config = config;
+    this.threads = new EngineThreads(config.name());
+    this.failureListener = config.failureListener();
   }
 
   public static Builder builder() {
@@ -75,27 +78,45 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Opens the logs, recovers, starts the threads and calls every receiver's {@code onStart}.
    *
+   * <p>If a receiver's {@code onStart} throws, the start fails: the receivers already started are
+   * stopped, the engine's threads end and its logs are closed before the exception is thrown, so
+   * nothing is left running; what was stored meanwhile stays in the logs for the next start.
+   *
    * @throws CorruptMetadataException if a log is corrupt, the metadata log cannot be trusted, or an
    *     acknowledged block is missing from its data log; nothing is started
-   * @throws IllegalStateException if called twice
+   * @throws EngineFailedException if a receiver failed to start; nothing is left running
+   * @throws IllegalStateException if called twice: an engine runs once
    */
   public void start() {
     lifecycle.start(() -> {
       logs = EngineLogs.open(config);
       LogCleaner cleaner = new LogCleaner(logs);
       loop = new BatchLoop(config, logs, cleaner); // before anything can call fail()
-      receivers = new Receivers(config, logs, cleaner, threads, this::fail);
+      receivers = new Receivers(config, logs, cleaner, threads, new ReceiverSupervisor.Engine() {
+        @Override
+        public void report(ReceiverFailure failure) {
+          notifyListener(l -> l.onReceiverFailure(failure));
+        }
+
+        @Override
+        public void fail(Throwable t) {
+          MicroBatchEngine.this.fail(t);
+        }
+      });
       receivers.startCutting();
-      threads.start("zerowal-batches", false, this::runBatches);
+      threads.start("batches", false, this::runBatches);
     });
     try {
       receivers.startAll();
     } catch (EngineFailedException e) {
-      fail(e);
+      lifecycle.failQuietly(e); // thrown to the caller: that is its one report
+      halt();
+      lifecycle.awaitTerminated(threads);
+      throw e;
     }
-    log.info("engine started: receivers {}, batchInterval {}, blockInterval {}, durability {}",
-        config.receivers().keySet(), config.batchInterval(), config.blockInterval(),
-        config.durability());
+    log.info("engine {} started: receivers {}, batchInterval {}, blockInterval {}, durability {}",
+        config.name(), config.receivers().keySet(), config.batchInterval(),
+        config.blockInterval(), config.durability());
   }
 
   /**
@@ -111,13 +132,13 @@ public final class MicroBatchEngine implements AutoCloseable {
    * waits for it as usual.
    *
    * @throws EngineFailedException if the engine failed (before or during the stop), when called
-   *     from a thread that is not the engine's
+   *     from a thread that is not the engine's; not for a failure {@link #start()} threw
    */
   public void stop() {
     if (stopBegun(this::drain)) {
       return;
     }
-    Throwable f = lifecycle.failure();
+    Throwable f = lifecycle.failureToThrow();
     if (f != null) {
       throw new EngineFailedException("the engine failed: " + f.getMessage(), f);
     }
@@ -147,11 +168,11 @@ public final class MicroBatchEngine implements AutoCloseable {
   private boolean stopBegun(Runnable how) {
     boolean first = lifecycle.beginStop();
     if (first) {
-      log.info("engine stopping");
+      log.info("engine {} stopping", config.name());
     }
     if (threads.isCurrentOwn()) {
       if (first) {
-        threads.start("zerowal-stop", false, how);
+        threads.start("stop", false, how);
       }
       return true;
     }
@@ -194,9 +215,30 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   private void fail(Throwable t) {
     if (lifecycle.fail(t)) {
-      log.error("engine failed, stopping: {}", t.getMessage(), t);
+      log.error("engine {} failed, stopping: {}", config.name(), t.getMessage(), t);
+      notifyListener(l -> l.onEngineFailure(t));
       loop.requestHalt();
     }
+  }
+
+  private void notifyListener(Consumer<FailureListener> call) {
+    FailureListener l = failureListener;
+    if (l == null) {
+      return;
+    }
+    try {
+      threads.callback(() -> call.accept(l));
+    } catch (RuntimeException e) {
+      log.warn("the FailureListener threw; ignored", e);
+    }
+  }
+
+  /**
+   * Sets the listener of receiver and engine failures, replacing the one given to the builder;
+   * null for none. Takes effect for failures from now on. Thread-safe.
+   */
+  public void failureListener(FailureListener listener) {
+    this.failureListener = listener;
   }
 
   private void runBatches() {
@@ -214,8 +256,9 @@ public final class MicroBatchEngine implements AutoCloseable {
       logs.close();
       lifecycle.terminate();
       Throwable f = lifecycle.failure();
-      log.info("engine stopped after {} batches, {} records{}", loop.batchesCompleted(),
-          loop.recordsProcessed(), f == null ? "" : " (failed: " + f.getMessage() + ")");
+      log.info("engine {} stopped after {} batches, {} records{}", config.name(),
+          loop.batchesCompleted(), loop.recordsProcessed(),
+          f == null ? "" : " (failed: " + f.getMessage() + ")");
     }
   }
 
@@ -254,10 +297,11 @@ public final class MicroBatchEngine implements AutoCloseable {
    * builds only, never a built engine. Not thread-safe.
    */
   public static final class Builder {
+    private static final Duration DEFAULT_BLOCK_INTERVAL = Duration.ofMillis(200);
     private Function<String, Storage> dataStorage;
     private Storage metadataStorage;
     private Duration batchInterval = Duration.ofSeconds(1);
-    private Duration blockInterval = Duration.ofMillis(200);
+    private Duration blockInterval; // null: the default
     private Durability durability = Durability.SYNC;
     private final Map<String, Receiver> receivers = new LinkedHashMap<>();
     private BatchProcessor processor;
@@ -268,8 +312,47 @@ public final class MicroBatchEngine implements AutoCloseable {
     private long dataSegmentSize = 64L << 20;
     private long metadataSegmentSize = 1L << 20;
     private Consumer<BatchStats> onBatchCompleted;
+    private String name = "engine";
+    private RestartPolicy restartPolicy = RestartPolicy.defaults();
+    private boolean stopEngineOnReceiverFailure;
+    private FailureListener failureListener;
 
     private Builder() {}
+
+    /**
+     * The engine's name, in its threads' names ({@code zerowal-<name>-batches}) and its log lines,
+     * so that two engines in one JVM can be told apart; default {@code engine}. Same rules as a
+     * receiver id.
+     */
+    public Builder name(String name) {
+      EngineConfig.checkName(name);
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * How a receiver that asks for a restart, or whose supervised thread throws, is restarted;
+     * default {@link RestartPolicy#defaults()}.
+     */
+    public Builder restartPolicy(RestartPolicy policy) {
+      this.restartPolicy = Objects.requireNonNull(policy, "restartPolicy");
+      return this;
+    }
+
+    /**
+     * Whether a receiver that failed for good (past its restart policy) stops the whole engine;
+     * default false: it is stopped alone and the other receivers run on.
+     */
+    public Builder stopEngineOnReceiverFailure(boolean stop) {
+      this.stopEngineOnReceiverFailure = stop;
+      return this;
+    }
+
+    /** Hears of receiver and engine failures; see {@link FailureListener}. Optional. */
+    public Builder failureListener(FailureListener listener) {
+      this.failureListener = listener;
+      return this;
+    }
 
     /**
      * Where each receiver's data log lives, by receiver id; each call must return a storage of its
@@ -292,7 +375,10 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** How often the block generators cut a block of single records; default 200 ms. */
+    /**
+     * The longest a single record waits for its block to be cut; default 200 ms, or the batch
+     * interval if shorter. Must not exceed the batch interval.
+     */
     public Builder blockInterval(Duration interval) {
       this.blockInterval = EngineConfig.atLeastOneMilli(interval, "blockInterval");
       return this;
@@ -389,10 +475,18 @@ public final class MicroBatchEngine implements AutoCloseable {
      * @throws IllegalArgumentException if the options contradict each other
      */
     public MicroBatchEngine build() {
-      return new MicroBatchEngine(new EngineConfig(dataStorage, metadataStorage, batchInterval,
-          blockInterval, durability, receivers, processor, maxBlockBytes, maxBufferedBytes,
-          backPressure, maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize,
-          onBatchCompleted));
+      return new MicroBatchEngine(config());
+    }
+
+    /** The checked options; for tests of the engine's parts. */
+    EngineConfig config() {
+      Duration block = blockInterval != null ? blockInterval
+          : batchInterval.compareTo(DEFAULT_BLOCK_INTERVAL) < 0 ? batchInterval
+          : DEFAULT_BLOCK_INTERVAL;
+      return new EngineConfig(dataStorage, metadataStorage, batchInterval, block,
+          durability, receivers, processor, maxBlockBytes, maxBufferedBytes, backPressure,
+          maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
+          restartPolicy, stopEngineOnReceiverFailure, failureListener);
     }
   }
 }

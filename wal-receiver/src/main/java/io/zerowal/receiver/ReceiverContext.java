@@ -3,9 +3,12 @@ package io.zerowal.receiver;
 import io.zerowal.core.BackPressure;
 import io.zerowal.core.BackPressureException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link Receiver} stores its records through. One per receiver, handed to
@@ -25,17 +28,31 @@ import java.util.concurrent.CompletableFuture;
  * throws {@link BackPressureException}, as the engine was configured. An optional rate limit spaces
  * records out to a number per second.
  *
+ * <h2>Supervision</h2>
+ * As Spark's receivers, a receiver can {@link #reportError report an error} (logged once, handed to
+ * the engine's {@link FailureListener}), ask to be {@link #restart restarted} ({@code onStop}, a
+ * backoff, {@code onStart} again, within the engine's {@link RestartPolicy}) or {@link #stop
+ * stopped} for good; the other receivers run on. Threads started with {@link #startThread} are
+ * supervised: one that throws restarts the receiver. {@link #isStopped()} turns true whenever the
+ * receiver should end its loops (a restart, a stop, the engine's stop).
+ *
  * <p>Thread-safe: any number of threads may store.
  */
 public final class ReceiverContext {
+  private static final Logger log = LoggerFactory.getLogger(ReceiverContext.class);
+
   private final String receiverId;
   private final int maxBlockBytes;
   private final RateLimiter rateLimiter;
   private final BlockWriter writer;
   private final BlockGenerator generator;
+  private final EngineThreads threads;
+  private volatile ReceiverSupervisor supervisor; // set once, before onStart
 
-  ReceiverContext(String receiverId, EngineConfig config, BlockWriter writer) {
+  ReceiverContext(String receiverId, EngineConfig config, BlockWriter writer,
+      EngineThreads threads) {
     this.receiverId = receiverId;
+    this.threads = threads;
     this.maxBlockBytes = config.maxBlockBytes();
     long rate = config.maxRecordsPerSecond();
     this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
@@ -48,9 +65,80 @@ public final class ReceiverContext {
     return receiverId;
   }
 
-  /** True once the engine is stopping: stores are refused from then on. */
+  /**
+   * True when the receiver should end its loops: the engine is stopping (stores are refused from
+   * then on), the receiver is being restarted (stores are still accepted until {@code onStop}
+   * returns), or it was stopped for good.
+   */
   public boolean isStopped() {
-    return writer.isStopped();
+    ReceiverSupervisor s = supervisor;
+    return writer.isStopped() || (s != null && s.isHalted());
+  }
+
+  // ---------------------------------------------------------------- supervision
+
+  /**
+   * Reports an error that the receiver handles itself: logged once at ERROR and handed to the
+   * engine's {@link FailureListener}; the receiver runs on.
+   */
+  public void reportError(String message, Throwable error) {
+    supervisor.reportError(Objects.requireNonNull(message, "message"), error);
+  }
+
+  /**
+   * Restarts this receiver after the {@link RestartPolicy}'s backoff: on a thread of the engine,
+   * {@code onStop}, the wait, then {@code onStart} with this same context. Returns at once. Past
+   * the policy's attempts the receiver is stopped for good instead (and the engine with it if so
+   * configured). Ignored while a restart or stop is under way. Stores go on being accepted, and
+   * acknowledged, throughout.
+   */
+  public void restart(String message, Throwable error) {
+    supervisor.restart(Objects.requireNonNull(message, "message"), error, null);
+  }
+
+  /** As {@link #restart(String, Throwable)}, waiting {@code delay} instead of the backoff. */
+  public void restart(String message, Throwable error, Duration delay) {
+    supervisor.restart(Objects.requireNonNull(message, "message"), error,
+        EngineConfig.atLeastZero(delay, "delay"));
+  }
+
+  /**
+   * Stops this receiver for good, on a thread of the engine: {@code onStop}, then what its block
+   * generator holds is stored and later stores are refused. Returns at once. The engine and the
+   * other receivers run on, and what this receiver stored is processed.
+   */
+  public void stop(String message) {
+    supervisor.stop(Objects.requireNonNull(message, "message"));
+  }
+
+  /**
+   * Starts a supervised thread for this receiver, named
+   * {@code zerowal-<engine>-<receiverId>-<name>}: if {@code body} throws while the receiver runs,
+   * the receiver is restarted as by {@link #restart(String, Throwable)} (or stopped, per the
+   * policy); instead of the JVM's "Exception in thread" line, the failure is logged once and
+   * handed to the engine's {@link FailureListener}. {@link MicroBatchEngine#stop()} called on this
+   * thread returns at once. {@code onStop} must still end the thread (check {@link #isStopped()}).
+   */
+  public Thread startThread(String name, Runnable body) {
+    Objects.requireNonNull(body, "body");
+    String threadName = receiverId + "-" + Objects.requireNonNull(name, "name");
+    return threads.startReceiverThread(threadName, () -> {
+      try {
+        body.run();
+      } catch (Throwable t) {
+        if (isStopped()) {
+          // Threw while being stopped (an interrupt, a closed source): nothing to restart.
+          log.debug("thread {} ended with {} while its receiver stops", threadName, t);
+        } else {
+          supervisor.restart("thread " + threadName + " threw " + t, t, null);
+        }
+      }
+    });
+  }
+
+  void supervise(ReceiverSupervisor s) {
+    this.supervisor = s;
+    writer.onDurableStore(s::storedDurably);
   }
 
   /**

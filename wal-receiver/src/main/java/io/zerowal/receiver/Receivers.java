@@ -20,35 +20,47 @@ final class Receivers {
   private final EngineConfig config;
   private final EngineThreads threads;
   private final Map<String, ReceiverContext> contexts = new LinkedHashMap<>();
+  private final Map<String, ReceiverSupervisor> supervisors = new LinkedHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Thread cutter;
 
-  /** A context per receiver over its data log; {@code onLogFailure} hears of a failed log. */
+  /**
+   * A context and a supervisor per receiver over its data log; {@code engine} hears of failed
+   * logs and failed receivers.
+   */
   Receivers(EngineConfig config, EngineLogs logs, LogCleaner cleaner, EngineThreads threads,
-      Consumer<Throwable> onLogFailure) {
+      ReceiverSupervisor.Engine engine) {
     this.config = config;
     this.threads = threads;
-    logs.dataLogs().forEach((id, dataLog) -> contexts.put(id, new ReceiverContext(id, config,
-        new BlockWriter(id, dataLog, logs.tracker(), cleaner.floors(id), config, onLogFailure,
-            threads))));
+    logs.dataLogs().forEach((id, dataLog) -> {
+      ReceiverContext context = new ReceiverContext(id, config, new BlockWriter(id, dataLog,
+          logs.tracker(), cleaner.floors(id), config, engine::fail, threads), threads);
+      ReceiverSupervisor supervisor = new ReceiverSupervisor(id, config.receivers().get(id),
+          context, config.restartPolicy(), config.stopEngineOnReceiverFailure(), threads, engine);
+      context.supervise(supervisor);
+      contexts.put(id, context);
+      supervisors.put(id, supervisor);
+    });
   }
 
   /** Starts the block-cutting thread. */
   void startCutting() {
-    cutter = threads.start("zerowal-blocks", true, this::cutBlocks);
+    cutter = threads.start("blocks", true, this::cutBlocks);
   }
 
   /**
-   * Calls every receiver's {@code onStart}.
+   * Calls every receiver's {@code onStart}, in the order they were added.
    *
-   * @throws EngineFailedException naming the first receiver that threw; later ones are not started
+   * @throws EngineFailedException naming the first receiver that threw; later ones are not
+   *     started, earlier ones are left started (the caller stops the engine)
    */
   void startAll() {
-    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
+    for (Map.Entry<String, ReceiverSupervisor> e : supervisors.entrySet()) {
       try {
-        threads.callback(() -> e.getValue().onStart(contexts.get(e.getKey())));
+        e.getValue().start();
       } catch (RuntimeException ex) {
-        throw new EngineFailedException("receiver " + e.getKey() + " failed in onStart", ex);
+        throw new EngineFailedException("receiver " + e.getKey() + " failed to start: " + ex
+            + "; the engine did not start and its other receivers were stopped", ex);
       }
     }
   }
@@ -65,13 +77,7 @@ final class Receivers {
       LockSupport.unpark(cutter);
     }
     contexts.values().forEach(ReceiverContext::markStopping);
-    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
-      try {
-        threads.callback(() -> e.getValue().onStop());
-      } catch (RuntimeException ex) {
-        log.warn("receiver {} failed in onStop", e.getKey(), ex);
-      }
-    }
+    supervisors.values().forEach(ReceiverSupervisor::stopWithEngine);
     contexts.values().forEach(c -> c.stop(flush));
   }
 

@@ -234,7 +234,8 @@ class MicroBatchEngineTest {
     ManualReceiver r = new ManualReceiver();
     MicroBatchEngine engine = MicroBatchEngine.builder()
         .dataStorage(id -> new MemoryStorage()).metadataStorage(metadata)
-        .blockInterval(Duration.ofHours(1)).receiver("r1", r).processor(new BatchRecorder())
+        .batchInterval(Duration.ofHours(1)).blockInterval(Duration.ofHours(1)).receiver("r1", r)
+        .processor(new BatchRecorder())
         .maxBlockBytes(64).maxBufferedBytes(100).backPressure(BackPressure.FAIL_FAST)
         .dataSegmentSize(4096).build();
     engine.start();

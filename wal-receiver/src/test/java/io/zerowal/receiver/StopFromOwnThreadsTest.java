@@ -30,7 +30,7 @@ class StopFromOwnThreadsTest {
     return MicroBatchEngine.builder()
         .dataStorage(id -> data.computeIfAbsent(id, k -> new MemoryStorage()))
         .metadataStorage(metadata)
-        .batchInterval(Duration.ofMillis(10)).blockInterval(Duration.ofMillis(20))
+        .batchInterval(Duration.ofMillis(10)).blockInterval(Duration.ofMillis(5))
         .receiver("r1", receiver).processor(processor);
   }
 
@@ -63,7 +63,7 @@ class StopFromOwnThreadsTest {
     r.storeBlock("last").get();
 
     assertStopsWithoutHanging();
-    assertThat(stopReturnedOn.get()).isEqualTo("zerowal-batches");
+    assertThat(stopReturnedOn.get()).isEqualTo("zerowal-engine-batches");
     assertThat(recorder.allRecords()).containsExactly("last");
   }
 

@@ -18,8 +18,13 @@ final class TestConfigs {
     for (String id : ids) {
       receivers.put(id, new ManualReceiver());
     }
-    return new EngineConfig(id -> data.computeIfAbsent(id, k -> new MemoryStorage()), metadata,
-        Duration.ofSeconds(1), Duration.ofMillis(200), Durability.NONE, receivers, b -> { },
-        maxBlockBytes, 1 << 20, BackPressure.BLOCK, 0, 4096, 4096, null);
+    MicroBatchEngine.Builder b = MicroBatchEngine.builder()
+        .dataStorage(id -> data.computeIfAbsent(id, k -> new MemoryStorage()))
+        .metadataStorage(metadata).batchInterval(Duration.ofSeconds(1))
+        .blockInterval(Duration.ofMillis(200)).durability(Durability.NONE).processor(batch -> { })
+        .maxBlockBytes(maxBlockBytes).maxBufferedBytes(1 << 20).backPressure(BackPressure.BLOCK)
+        .dataSegmentSize(4096).metadataSegmentSize(4096);
+    receivers.forEach(b::receiver);
+    return b.config();
   }
 }
