@@ -61,7 +61,7 @@ final class BlockGenerator {
     }
     lastBlockSize = block.size();
     int count = block.count();
-    writer.submit(block.finish(), count, payload, reserved, firstNanos, future);
+    writer.submit(block.finish(), count, payload, reserved, firstNanos, null, future);
     clear();
   }
 
@@ -73,7 +73,7 @@ final class BlockGenerator {
     if (flush) {
       cut();
     } else if (block != null) {
-      writer.refuse(future, reserved);
+      writer.refuseHeld(future, reserved);
       clear();
     }
     closed = true;

@@ -29,9 +29,17 @@ final class BlockTracker {
     this.maxRecordSize = maxRecordSize;
   }
 
-  /** Journals a block, already durable in its data log; the future completes when the event is durable. */
-  synchronized CompletableFuture<RecordHandle> addBlock(BlockInfo block) {
-    return append(new TrackerEvent.BlockAdded(block));
+  /**
+   * Journals a block, already durable in its data log, with its receiver's metadata (null for
+   * none); the future completes when the event is durable.
+   */
+  synchronized CompletableFuture<RecordHandle> addBlock(BlockInfo block, ByteBuffer metadata) {
+    return append(new TrackerEvent.BlockAdded(block, metadata));
+  }
+
+  /** The latest metadata journaled for {@code receiverId} (maybe not yet durable); null if none. */
+  synchronized ByteBuffer metadata(String receiverId) {
+    return state.metadata(receiverId);
   }
 
   /**

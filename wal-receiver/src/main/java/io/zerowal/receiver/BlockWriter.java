@@ -8,6 +8,8 @@ import io.zerowal.core.WriteAheadLog;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -33,6 +35,9 @@ final class BlockWriter {
 
   private final Object room = new Object();
   private long buffered; // guarded by room
+  private int completing; // guarded by room: blocks submitted whose futures have not completed
+  private final Executor completionExecutor;
+  private volatile ByteBuffer durableMetadata;
   private volatile boolean stopped;
 
   private final AtomicLong records = new AtomicLong();
@@ -52,13 +57,21 @@ final class BlockWriter {
     this.backPressure = config.backPressure();
     this.onLogFailure = onLogFailure;
     this.threads = threads;
+    this.completionExecutor = config.completionExecutor();
+    this.durableMetadata = tracker.metadata(receiverId); // recovered: all durable
   }
 
-  /** Appends an encoded block; {@code result} completes once the block and its BlockAdded are durable. */
+  /**
+   * Appends an encoded block with the receiver's {@code metadata} (null for none);
+   * {@code result} completes once the block and its BlockAdded are durable.
+   */
   void submit(ByteBuffer block, int count, long payload, long reserved, long startNanos,
-      CompletableFuture<BlockInfo> result) {
+      ByteBuffer metadata, CompletableFuture<BlockInfo> result) {
     long floor;
     CompletableFuture<RecordHandle> data;
+    synchronized (room) {
+      completing++; // until result's dependents ran: a graceful stop waits for them
+    }
     synchronized (appendLock) {
       if (appendsClosed) {
         refuse(result, reserved);
@@ -74,8 +87,7 @@ final class BlockWriter {
           throw e;
         }
       } catch (RuntimeException e) {
-        release(reserved);
-        threads.fail(result, e);
+        fail(result, reserved, e);
         return;
       }
     }
@@ -90,7 +102,7 @@ final class BlockWriter {
       try {
         // The block is durable in the data log before its BlockAdded is appended: a crash can
         // leave data without metadata (never acknowledged, cleaned later) but never the reverse.
-        added = tracker.addBlock(info);
+        added = tracker.addBlock(info, metadata);
       } catch (RuntimeException e) {
         fail(result, reserved, e);
         return;
@@ -103,6 +115,9 @@ final class BlockWriter {
           fail(result, reserved, metaError);
           return;
         }
+        if (metadata != null) {
+          durableMetadata = metadata; // BlockAdded events complete in order
+        }
         release(reserved);
         long latency = System.nanoTime() - startNanos;
         records.addAndGet(count);
@@ -111,14 +126,38 @@ final class BlockWriter {
         latencyNanos.addAndGet(latency);
         maxLatencyNanos.accumulateAndGet(latency, Math::max);
         onDurableStore.run();
-        threads.complete(result, info);
+        completeOnExecutor(() -> threads.complete(result, info));
       });
     });
   }
 
+  /** Runs a completion on the configured executor, or here; then counts it done. */
+  private void completeOnExecutor(Runnable completion) {
+    Runnable counted = () -> {
+      try {
+        completion.run();
+      } finally {
+        synchronized (room) {
+          completing--;
+          room.notifyAll();
+        }
+      }
+    };
+    if (completionExecutor == null) {
+      counted.run();
+      return;
+    }
+    try {
+      completionExecutor.execute(counted);
+    } catch (RejectedExecutionException e) {
+      // A shut-down executor must not leave a store hanging: complete here instead.
+      counted.run();
+    }
+  }
+
   private void fail(CompletableFuture<BlockInfo> result, long reserved, Throwable error) {
     release(reserved);
-    threads.fail(result, error);
+    completeOnExecutor(() -> threads.fail(result, error));
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
     if (cause instanceof LogFailedException) {
@@ -126,10 +165,18 @@ final class BlockWriter {
     }
   }
 
-  /** Fails a store refused because the engine stops, and gives its room back. */
-  void refuse(CompletableFuture<BlockInfo> result, long reserved) {
+  /** Fails a submitted store refused because the engine stops, and gives its room back. */
+  private void refuse(CompletableFuture<BlockInfo> result, long reserved) {
     release(reserved);
-    threads.fail(result, stoppedException());
+    completeOnExecutor(() -> threads.fail(result, stoppedException()));
+  }
+
+  /** Fails a store its generator held when the engine stopped, and gives its room back. */
+  void refuseHeld(CompletableFuture<BlockInfo> result, long reserved) {
+    synchronized (room) {
+      completing++;
+    }
+    refuse(result, reserved);
   }
 
   /** Waits for room for {@code size} bytes; false if the receiver stopped meanwhile. */
@@ -189,18 +236,34 @@ final class BlockWriter {
     }
   }
 
-  /** Waits until every accepted store has completed, one way or the other. */
-  void awaitStored() {
+  /**
+   * Waits until every accepted store has completed, one way or the other, and the dependents its
+   * future had then have run, or until {@code deadlineNanos} ({@link System#nanoTime()}).
+   *
+   * @return false if the deadline passed first
+   */
+  boolean awaitStored(long deadlineNanos) {
     synchronized (room) {
-      while (buffered > 0) {
+      while (buffered > 0 || completing > 0) {
+        long wait = deadlineNanos - System.nanoTime();
+        if (wait <= 0) {
+          return false;
+        }
         try {
-          room.wait(10);
+          room.wait(Math.max(1, Math.min(10, wait / 1_000_000)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
+      return true;
     }
+  }
+
+  /** The latest metadata stored durably with a block of this receiver, read-only; null if none. */
+  ByteBuffer durableMetadata() {
+    ByteBuffer m = durableMetadata;
+    return m == null ? null : m.duplicate();
   }
 
   ReceiverStats stats() {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -37,7 +38,9 @@ record EngineConfig(
     String name,
     RestartPolicy restartPolicy,
     boolean stopEngineOnReceiverFailure,
-    FailureListener failureListener) {
+    FailureListener failureListener,
+    Executor completionExecutor,
+    Duration gracefulStopTimeout) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a
@@ -151,6 +154,14 @@ record EngineConfig(
       throw new IllegalArgumentException("engine name \"" + name + "\" must be 1 to 64 characters"
           + " of [A-Za-z0-9._-] starting with a letter or digit");
     }
+  }
+
+  /**
+   * Largest metadata a receiver stores with a block: every receiver's latest goes into each
+   * snapshot, which must fit in half a metadata segment next to the blocks it lists.
+   */
+  int maxMetadataBytes() {
+    return (int) Math.min(64 << 10, metadataSegmentSize / 8 / Math.max(1, receivers.size()));
   }
 
   /** Largest metadata record: a snapshot must fit in half a segment, so compaction can roll. */

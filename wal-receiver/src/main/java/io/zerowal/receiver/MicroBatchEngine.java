@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -184,9 +185,30 @@ public final class MicroBatchEngine implements AutoCloseable {
   }
 
   private void drain() {
+    Duration timeout = config.gracefulStopTimeout();
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     receivers.stopAll(true);
-    receivers.awaitStored();
+    if (!receivers.awaitStoredAndDrain(deadline)) {
+      log.warn("engine {}: stores not drained within gracefulStopTimeout {}: stopping without the"
+          + " last batch; what was stored stays in the logs for the next start", config.name(),
+          timeout);
+      loop.requestHalt();
+      return;
+    }
     loop.requestDrain();
+    if (timeout != null) {
+      try {
+        if (!lifecycle.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+          log.warn("engine {}: the last batch did not finish within gracefulStopTimeout {}: the"
+              + " batch running now finishes, the rest stays in the logs for the next start",
+              config.name(), timeout);
+          loop.requestHalt();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        loop.requestHalt();
+      }
+    }
   }
 
   private void halt() {
@@ -316,8 +338,34 @@ public final class MicroBatchEngine implements AutoCloseable {
     private RestartPolicy restartPolicy = RestartPolicy.defaults();
     private boolean stopEngineOnReceiverFailure;
     private FailureListener failureListener;
+    private Executor completionExecutor;
+    private Duration gracefulStopTimeout;
 
     private Builder() {}
+
+    /**
+     * Where store futures complete: by default on the logs' own threads (fastest; keep callbacks
+     * short and never block there); with an executor, each completion is handed to it, so that
+     * acknowledgements may block or run on threads of the user's choosing. Completions of one
+     * receiver are handed over in store order; whether they run in that order is the executor's
+     * (a single thread keeps it). A rejected completion runs on the log's thread. The engine does
+     * not shut the executor down.
+     */
+    public Builder completionExecutor(Executor executor) {
+      this.completionExecutor = Objects.requireNonNull(executor, "completionExecutor");
+      return this;
+    }
+
+    /**
+     * How long a graceful {@link MicroBatchEngine#stop()} waits for the receivers' stores to drain
+     * and the last batch to run, as Spark's {@code gracefulStopTimeout}; past it the stop goes on
+     * as {@link MicroBatchEngine#stopNow()} (a running batch still finishes; what was not processed
+     * stays in the logs for the next start, nothing acknowledged is lost). Default: no limit.
+     */
+    public Builder gracefulStopTimeout(Duration timeout) {
+      this.gracefulStopTimeout = EngineConfig.atLeastOneMilli(timeout, "gracefulStopTimeout");
+      return this;
+    }
 
     /**
      * The engine's name, in its threads' names ({@code zerowal-<name>-batches}) and its log lines,
@@ -486,7 +534,8 @@ public final class MicroBatchEngine implements AutoCloseable {
       return new EngineConfig(dataStorage, metadataStorage, batchInterval, block,
           durability, receivers, processor, maxBlockBytes, maxBufferedBytes, backPressure,
           maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
-          restartPolicy, stopEngineOnReceiverFailure, failureListener);
+          restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
+          gracefulStopTimeout);
     }
   }
 }

@@ -2,11 +2,15 @@ package io.zerowal.receiver;
 
 import io.zerowal.core.BackPressure;
 import io.zerowal.core.BackPressureException;
+import io.zerowal.core.WalException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ public final class ReceiverContext {
 
   private final String receiverId;
   private final int maxBlockBytes;
+  private final int maxMetadataBytes;
   private final RateLimiter rateLimiter;
   private final BlockWriter writer;
   private final BlockGenerator generator;
@@ -54,6 +59,7 @@ public final class ReceiverContext {
     this.receiverId = receiverId;
     this.threads = threads;
     this.maxBlockBytes = config.maxBlockBytes();
+    this.maxMetadataBytes = config.maxMetadataBytes();
     long rate = config.maxRecordsPerSecond();
     this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
     this.writer = writer;
@@ -152,6 +158,24 @@ public final class ReceiverContext {
    *     buffers {@code maxBufferedBytes}
    */
   public CompletableFuture<BlockInfo> store(List<ByteBuffer> records) {
+    return store(records, null);
+  }
+
+  /**
+   * Stores {@code records} as one block together with {@code metadata}: the receiver's position
+   * in its source (Kafka offsets, a file position), as Spark's {@code store(buffer, metadata)}.
+   * Once the store completes, the metadata is durable with the block, and
+   * {@link #lastMetadata()} returns it, after any restart or crash too: a receiver can resume
+   * from it without an external offset store. Metadata is at most {@link #maxMetadataBytes()}.
+   *
+   * @param metadata read now (its remaining bytes), so it may be reused once this returns; null
+   *     for none
+   * @return as {@link #store(List)}
+   * @throws IllegalArgumentException if the block would exceed {@code maxBlockBytes} or the
+   *     metadata {@link #maxMetadataBytes()}
+   * @throws BackPressureException as for {@link #store(List)}
+   */
+  public CompletableFuture<BlockInfo> store(List<ByteBuffer> records, ByteBuffer metadata) {
     Objects.requireNonNull(records, "records must not be null");
     long payload = 0;
     for (ByteBuffer r : records) {
@@ -162,6 +186,16 @@ public final class ReceiverContext {
       throw new IllegalArgumentException("a block of " + records.size() + " records and " + payload
           + " bytes encodes to " + size + " bytes, over maxBlockBytes " + maxBlockBytes
           + " of receiver " + receiverId + ": store fewer records at once or raise maxBlockBytes");
+    }
+    ByteBuffer meta = null;
+    if (metadata != null) {
+      if (metadata.remaining() > maxMetadataBytes) {
+        throw new IllegalArgumentException("metadata of " + metadata.remaining() + " bytes is over"
+            + " the " + maxMetadataBytes + " bytes receiver " + receiverId + " may store with a"
+            + " block (metadataSegmentSize / 8 / receivers, at most 64 KiB): store a smaller"
+            + " position or raise metadataSegmentSize");
+      }
+      meta = ByteBuffer.allocate(metadata.remaining()).put(metadata.duplicate()).flip();
     }
     if (writer.isStopped()) {
       return stoppedFuture();
@@ -174,8 +208,70 @@ public final class ReceiverContext {
     }
     ByteBuffer block = BlockFormat.encode(records, (int) size);
     CompletableFuture<BlockInfo> result = new CompletableFuture<>();
-    writer.submit(block, records.size(), payload, size, System.nanoTime(), result);
+    writer.submit(block, records.size(), payload, size, System.nanoTime(), meta, result);
     return result;
+  }
+
+  /**
+   * Stores {@code records} as one block and waits until it is durable, as Spark's
+   * {@code store(ArrayBuffer)}: acknowledge upstream once this returns, on the calling thread,
+   * which is what a source that may only be touched from its own thread (a Kafka consumer) needs.
+   * Throughput comes from large lists: each call pays one durable store.
+   *
+   * @return the stored block
+   * @throws InterruptedException if interrupted while waiting; the block may still be stored
+   * @throws IllegalStateException if the engine stops first: the records were not stored
+   * @throws io.zerowal.core.WalException (a subclass) if a log failed: not stored
+   * @throws IllegalArgumentException as for {@link #store(List)}
+   */
+  public BlockInfo storeAndWait(List<ByteBuffer> records) throws InterruptedException {
+    return await(store(records, null));
+  }
+
+  /** As {@link #storeAndWait(List)}, with {@code metadata} as for {@link #store(List, ByteBuffer)}. */
+  public BlockInfo storeAndWait(List<ByteBuffer> records, ByteBuffer metadata)
+      throws InterruptedException {
+    return await(store(records, metadata));
+  }
+
+  /**
+   * Stores one record through the block generator and waits until its block is durable; see
+   * {@link #storeAndWait(List)}. Records stored this way from several threads share blocks.
+   */
+  public BlockInfo storeAndWait(ByteBuffer record) throws InterruptedException {
+    return await(store(record));
+  }
+
+  private static BlockInfo await(CompletableFuture<BlockInfo> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new WalException("storing failed: " + cause, cause);
+    }
+  }
+
+  /**
+   * The latest metadata this receiver stored durably with a block ({@link #store(List,
+   * ByteBuffer)}), as a read-only buffer; recovered from the metadata log at start, so a receiver
+   * resumes from it in {@code onStart}, after a restart or a crash. Empty if it never stored any.
+   */
+  public Optional<ByteBuffer> lastMetadata() {
+    return Optional.ofNullable(writer.durableMetadata()).map(ByteBuffer::asReadOnlyBuffer);
+  }
+
+  /** The largest metadata a store may carry: metadataSegmentSize / 8 / receivers, at most 64 KiB. */
+  public int maxMetadataBytes() {
+    return maxMetadataBytes;
   }
 
   /**
@@ -237,9 +333,12 @@ public final class ReceiverContext {
     writer.close();
   }
 
-  /** Waits until every accepted store has completed, one way or the other. */
-  void awaitStored() {
-    writer.awaitStored();
+  /**
+   * Waits until every accepted store has completed and its acknowledgement has run, or until
+   * {@code deadlineNanos}; false if the deadline passed first.
+   */
+  boolean awaitStored(long deadlineNanos) {
+    return writer.awaitStored(deadlineNanos);
   }
 
   private CompletableFuture<BlockInfo> stoppedFuture() {

@@ -180,6 +180,8 @@ final class ReceiverSupervisor {
     ReceiverFailure.Outcome outcome = stopEngineOnFailure
         ? ReceiverFailure.Outcome.ENGINE_STOPPING : ReceiverFailure.Outcome.STOPPED;
     engine.report(new ReceiverFailure(id, message, error, outcome, 0));
+    // Started before the engine can terminate, so that a stop() waits for it.
+    threads.start("receiver-" + id + "-stop", true, this::stopForGood);
     if (stopEngineOnFailure) {
       // The engine's failure is the one ERROR logged.
       engine.fail(new EngineFailedException("receiver " + id + " failed: " + message, error));
@@ -187,7 +189,6 @@ final class ReceiverSupervisor {
       log.error("receiver {} failed and is stopped; the other receivers run on: {}", id, message,
           error);
     }
-    threads.start("receiver-" + id + "-stop", true, this::stopForGood);
   }
 
   private void stopForGood() {
@@ -223,6 +224,18 @@ final class ReceiverSupervisor {
           log.warn("receiver {} failed in onStop", id, e);
         }
       }
+    } finally {
+      transition.unlock();
+    }
+  }
+
+  /** Calls {@code onDrained} once a graceful stop has drained this receiver's stores. */
+  void drained() {
+    transition.lock();
+    try {
+      threads.callback(receiver::onDrained);
+    } catch (RuntimeException e) {
+      log.warn("receiver {} failed in onDrained", id, e);
     } finally {
       transition.unlock();
     }

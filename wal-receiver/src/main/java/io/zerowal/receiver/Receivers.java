@@ -81,9 +81,22 @@ final class Receivers {
     contexts.values().forEach(c -> c.stop(flush));
   }
 
-  /** Waits until every store accepted before the stop has completed, one way or the other. */
-  void awaitStored() {
-    contexts.values().forEach(ReceiverContext::awaitStored);
+  /**
+   * For a graceful stop: waits, for each receiver, until every store accepted before the stop has
+   * completed and its acknowledgement ran, then calls its {@code onDrained}; until
+   * {@code deadlineNanos}.
+   *
+   * @return false if the deadline passed first (receivers not drained by then get no
+   *     {@code onDrained})
+   */
+  boolean awaitStoredAndDrain(long deadlineNanos) {
+    for (Map.Entry<String, ReceiverContext> e : contexts.entrySet()) {
+      if (!e.getValue().awaitStored(deadlineNanos)) {
+        return false;
+      }
+      supervisors.get(e.getKey()).drained();
+    }
+    return true;
   }
 
   /** Waits for the block-cutting thread to end, after {@link #stopAll}. */
