@@ -3,6 +3,8 @@ package io.zerowal.receiver;
 import io.zerowal.core.CorruptLogException;
 import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.Storage;
+import io.zerowal.core.storage.StorageLockedException;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +82,14 @@ final class EngineLogs implements AutoCloseable {
   private static <T> T strict(Storage storage, Supplier<T> opening, String which) {
     try {
       return opening.get();
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof StorageLockedException locked) {
+        // The log wraps the lock conflict; say which of the engine's logs, and what to do.
+        throw new UncheckedIOException(which + " (" + storage.describe() + ") is locked by another"
+            + " writer: another engine, in this or another process, has it open. Stop that engine"
+            + " first, or give this one storage of its own (" + locked.getMessage() + ")", locked);
+      }
+      throw e;
     } catch (CorruptLogException e) {
       // The log's own advice (open it with SKIP_CORRUPT) is not something the engine can do.
       String problem = e.getMessage();

@@ -232,6 +232,18 @@ class SupervisionTest {
   }
 
   @Test
+  void aSecondEngineOnTheSameLogsFailsToStartNamingTheLockedLog() throws Exception {
+    MicroBatchEngine first = engine().receiver("r", new ManualReceiver()).build();
+    first.start();
+    MicroBatchEngine second = engine().receiver("r", new ManualReceiver()).build();
+    assertThatThrownBy(second::start).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("the metadata log (memory) is locked by another writer")
+        .hasCauseInstanceOf(io.zerowal.core.storage.StorageLockedException.class);
+    assertThat(second.isRunning()).isFalse();
+    first.stop();
+  }
+
+  @Test
   void engineNameIsInThreadNames() throws Exception {
     ManualReceiver r = new ManualReceiver();
     MicroBatchEngine e = engine().name("payments").receiver("r", r).build();
