@@ -43,6 +43,7 @@ final class BlockGenerator {
   synchronized CompletableFuture<BlockInfo> add(ByteBuffer record, long reservedSize) {
     if (closed) {
       writer.release(reservedSize);
+      writer.releaseUnprocessed(record.remaining());
       return CompletableFuture.failedFuture(writer.stoppedException());
     }
     if (block != null && !block.fits(record.remaining())) {
@@ -99,7 +100,7 @@ final class BlockGenerator {
     if (flush) {
       cut();
     } else if (block != null) {
-      writer.refuseHeld(future, reserved);
+      writer.refuseHeld(future, reserved, payload);
       clear();
     }
     closed = true;

@@ -43,14 +43,24 @@ final class BlockTracker {
   }
 
   /**
-   * Journals the batch of {@code batchTime} as every unallocated block, and waits until that is
-   * durable.
+   * Journals the batch of {@code batchTime} as the unallocated blocks, oldest first, up to
+   * {@code maxRecords} and {@code maxBytes} (at least one block), and waits until that is durable.
    */
-  List<BlockInfo> allocate(long batchTime) {
+  List<BlockInfo> allocate(long batchTime, long maxRecords, long maxBytes) {
     List<BlockInfo> blocks;
     CompletableFuture<RecordHandle> durable;
     synchronized (this) {
       blocks = state.unallocated();
+      long records = 0;
+      long bytes = 0;
+      for (int i = 0; i < blocks.size(); i++) {
+        records += blocks.get(i).recordCount();
+        bytes += blocks.get(i).bytes();
+        if (i > 0 && (records > maxRecords || bytes > maxBytes)) {
+          blocks = new java.util.ArrayList<>(blocks.subList(0, i)); // the rest waits its turn
+          break;
+        }
+      }
       // Events are bounded by the log's record size: a large batch takes several, all appended
       // here under the lock, and the batch runs only after the last one is durable.
       int from = 0;
@@ -108,6 +118,11 @@ final class BlockTracker {
   /** The oldest data-log sequence each receiver's blocks still need, for receivers with blocks. */
   synchronized Map<String, Long> oldestNeeded() {
     return state.oldestNeeded();
+  }
+
+  /** Every block not yet in a completed batch. */
+  synchronized List<BlockInfo> allBlocks() {
+    return state.allBlocks();
   }
 
   synchronized long lastBatchTime() {

@@ -24,6 +24,8 @@ final class BlockWriter {
   private final WriteAheadLog dataLog;
   private final BlockTracker tracker;
   private final LogCleaner.Floors floors;
+  private final Backlog backlog;
+  private final long maxBlockNanos;
   private final long maxBufferedBytes;
   private final BackPressure backPressure;
   private final Consumer<Throwable> onLogFailure;
@@ -47,9 +49,12 @@ final class BlockWriter {
   private final AtomicLong maxLatencyNanos = new AtomicLong();
 
   BlockWriter(String receiverId, WriteAheadLog dataLog, BlockTracker tracker,
-      LogCleaner.Floors floors, EngineConfig config, Consumer<Throwable> onLogFailure,
-      EngineThreads threads) {
+      LogCleaner.Floors floors, Backlog backlog, EngineConfig config,
+      Consumer<Throwable> onLogFailure, EngineThreads threads) {
     this.receiverId = receiverId;
+    this.backlog = backlog;
+    this.maxBlockNanos = config.maxBlockTime() == null ? Long.MAX_VALUE
+        : config.maxBlockTime().toNanos();
     this.dataLog = dataLog;
     this.tracker = tracker;
     this.floors = floors;
@@ -74,7 +79,7 @@ final class BlockWriter {
     }
     synchronized (appendLock) {
       if (appendsClosed) {
-        refuse(result, reserved);
+        refuse(result, reserved, payload);
         return;
       }
       try {
@@ -87,14 +92,14 @@ final class BlockWriter {
           throw e;
         }
       } catch (RuntimeException e) {
-        fail(result, reserved, e);
+        fail(result, reserved, payload, e);
         return;
       }
     }
     data.whenComplete((handle, error) -> {
       if (error != null) {
         floors.release(floor);
-        fail(result, reserved, error);
+        fail(result, reserved, payload, error);
         return;
       }
       BlockInfo info = new BlockInfo(receiverId, count, payload, handle);
@@ -104,7 +109,7 @@ final class BlockWriter {
         // leave data without metadata (never acknowledged, cleaned later) but never the reverse.
         added = tracker.addBlock(info, metadata);
       } catch (RuntimeException e) {
-        fail(result, reserved, e);
+        fail(result, reserved, payload, e);
         return;
       } finally {
         // After the tracker holds the block, so that cleanup sees it in one place or the other.
@@ -112,7 +117,7 @@ final class BlockWriter {
       }
       added.whenComplete((h, metaError) -> {
         if (metaError != null) {
-          fail(result, reserved, metaError);
+          fail(result, reserved, payload, metaError);
           return;
         }
         if (metadata != null) {
@@ -120,6 +125,7 @@ final class BlockWriter {
         }
         release(reserved);
         long latency = System.nanoTime() - startNanos;
+        backlog.stored(info, System.currentTimeMillis() - latency / 1_000_000);
         records.addAndGet(count);
         bytes.addAndGet(payload);
         blocks.incrementAndGet();
@@ -155,8 +161,10 @@ final class BlockWriter {
     }
   }
 
-  private void fail(CompletableFuture<BlockInfo> result, long reserved, Throwable error) {
+  private void fail(CompletableFuture<BlockInfo> result, long reserved, long payload,
+      Throwable error) {
     release(reserved);
+    backlog.release(receiverId, payload);
     completeOnExecutor(() -> threads.fail(result, error));
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
@@ -166,22 +174,25 @@ final class BlockWriter {
   }
 
   /** Fails a submitted store refused because the engine stops, and gives its room back. */
-  private void refuse(CompletableFuture<BlockInfo> result, long reserved) {
+  private void refuse(CompletableFuture<BlockInfo> result, long reserved, long payload) {
     release(reserved);
+    backlog.release(receiverId, payload);
     completeOnExecutor(() -> threads.fail(result, stoppedException()));
   }
 
   /** Fails a store its generator held when the engine stopped, and gives its room back. */
-  void refuseHeld(CompletableFuture<BlockInfo> result, long reserved) {
+  void refuseHeld(CompletableFuture<BlockInfo> result, long reserved, long payload) {
     synchronized (room) {
       completing++;
     }
-    refuse(result, reserved);
+    refuse(result, reserved, payload);
   }
 
   /** Waits for room for {@code size} bytes; false if the receiver stopped meanwhile. */
   boolean reserve(long size) {
     synchronized (room) {
+      long deadline = maxBlockNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+          : System.nanoTime() + maxBlockNanos;
       while (buffered > 0 && buffered + size > maxBufferedBytes) {
         if (backPressure == BackPressure.FAIL_FAST) {
           throw new BackPressureException("receiver " + receiverId + " already buffers " + buffered
@@ -190,6 +201,11 @@ final class BlockWriter {
         }
         if (stopped) {
           return false;
+        }
+        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+          throw new BackPressureException("receiver " + receiverId + " waited maxBlockTime for"
+              + " room: it buffers " + buffered + " bytes not yet durable (maxBufferedBytes "
+              + maxBufferedBytes + "); the log is slower than the source");
         }
         try {
           room.wait(10);
@@ -202,6 +218,20 @@ final class BlockWriter {
       buffered += size;
       return true;
     }
+  }
+
+  /** Gives back the unprocessed-bytes room of a store refused before it reached a block. */
+  void releaseUnprocessed(long payload) {
+    backlog.release(receiverId, payload);
+  }
+
+  /**
+   * Takes unprocessed-bytes room for {@code payload}; false if the receiver stopped meanwhile.
+   *
+   * @throws BackPressureException as {@link Backlog#reserve}
+   */
+  boolean reserveUnprocessed(long payload) {
+    return backlog.reserve(receiverId, payload, () -> stopped);
   }
 
   void release(long size) {
@@ -272,7 +302,7 @@ final class BlockWriter {
       b = buffered;
     }
     return new ReceiverStats(receiverId, records.get(), bytes.get(), blocks.get(),
-        latencyNanos.get(), maxLatencyNanos.get(), b);
+        latencyNanos.get(), maxLatencyNanos.get(), b, backlog.unprocessed(receiverId));
   }
 
   IllegalStateException stoppedException() {

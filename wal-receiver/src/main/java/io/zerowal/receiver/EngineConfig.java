@@ -40,7 +40,12 @@ record EngineConfig(
     boolean stopEngineOnReceiverFailure,
     FailureListener failureListener,
     Executor completionExecutor,
-    Duration gracefulStopTimeout) {
+    Duration gracefulStopTimeout,
+    long maxUnprocessedBytes,
+    long maxEngineUnprocessedBytes,
+    Duration maxBlockTime,
+    long maxBatchRecords,
+    long maxBatchBytes) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a

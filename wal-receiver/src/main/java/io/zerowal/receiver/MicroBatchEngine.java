@@ -63,6 +63,7 @@ public final class MicroBatchEngine implements AutoCloseable {
   private volatile EngineLogs logs;
   private volatile Receivers receivers;
   private volatile BatchLoop loop;
+  private volatile Backlog backlog;
 
   private MicroBatchEngine(EngineConfig config) {
     this.config = config;
@@ -92,8 +93,10 @@ public final class MicroBatchEngine implements AutoCloseable {
     lifecycle.start(() -> {
       logs = EngineLogs.open(config);
       LogCleaner cleaner = new LogCleaner(logs);
-      loop = new BatchLoop(config, logs, cleaner); // before anything can call fail()
-      receivers = new Receivers(config, logs, cleaner, threads, new ReceiverSupervisor.Engine() {
+      backlog = new Backlog(config, logs.tracker().allBlocks());
+      loop = new BatchLoop(config, logs, cleaner, backlog); // before anything can call fail()
+      receivers = new Receivers(config, logs, cleaner, backlog, threads,
+          new ReceiverSupervisor.Engine() {
         @Override
         public void report(ReceiverFailure failure) {
           notifyListener(l -> l.onReceiverFailure(failure));
@@ -304,6 +307,24 @@ public final class MicroBatchEngine implements AutoCloseable {
     return l == null ? 0 : l.recordsProcessed();
   }
 
+  /**
+   * Payload bytes stored and not yet processed (in no completed batch), all receivers together:
+   * what {@link Builder#maxEngineUnprocessedBytes} bounds. 0 before {@link #start()}.
+   */
+  public long unprocessedBytes() {
+    Backlog b = backlog;
+    return b == null ? 0 : b.unprocessed();
+  }
+
+  /**
+   * Batch intervals that passed without a batch starting since start, because the processor was
+   * still busy: non-zero means processing is slower than the batch interval.
+   */
+  public long missedBatchIntervals() {
+    BatchLoop l = loop;
+    return l == null ? 0 : l.missedIntervals();
+  }
+
   /** The last completed batch, if any. */
   public Optional<BatchStats> lastBatch() {
     BatchLoop l = loop;
@@ -340,6 +361,11 @@ public final class MicroBatchEngine implements AutoCloseable {
     private FailureListener failureListener;
     private Executor completionExecutor;
     private Duration gracefulStopTimeout;
+    private long maxUnprocessedBytes = Long.MAX_VALUE;
+    private long maxEngineUnprocessedBytes = Long.MAX_VALUE;
+    private Duration maxBlockTime;
+    private long maxBatchRecords = Long.MAX_VALUE;
+    private long maxBatchBytes = Long.MAX_VALUE;
 
     private Builder() {}
 
@@ -353,6 +379,52 @@ public final class MicroBatchEngine implements AutoCloseable {
      */
     public Builder completionExecutor(Executor executor) {
       this.completionExecutor = Objects.requireNonNull(executor, "completionExecutor");
+      return this;
+    }
+
+    /**
+     * Bound on the payload bytes one receiver has stored and the engine has not yet processed
+     * (stored blocks in no completed batch): back-pressure from the {@link BatchProcessor} to the
+     * sources, so that a processor slower than its sources slows the sources instead of filling
+     * the disk. Beyond it {@code store} waits (up to {@link #maxBlockTime}) or fails fast, as
+     * {@link #backPressure} says; a store alone over the bound goes once nothing is unprocessed.
+     * Disk use of a data log stays below about this plus one segment. Default: no bound.
+     */
+    public Builder maxUnprocessedBytes(long bytes) {
+      this.maxUnprocessedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE,
+          "maxUnprocessedBytes");
+      return this;
+    }
+
+    /** As {@link #maxUnprocessedBytes}, for all receivers together. Default: no bound. */
+    public Builder maxEngineUnprocessedBytes(long bytes) {
+      this.maxEngineUnprocessedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE,
+          "maxEngineUnprocessedBytes");
+      return this;
+    }
+
+    /**
+     * How long a store waits under {@link BackPressure#BLOCK} (for {@code maxBufferedBytes} or
+     * {@code maxUnprocessedBytes}) before it throws {@link io.zerowal.core.BackPressureException},
+     * as Kafka's {@code max.block.ms}. Default: as long as it takes.
+     */
+    public Builder maxBlockTime(Duration timeout) {
+      this.maxBlockTime = EngineConfig.atLeastZero(timeout, "maxBlockTime");
+      return this;
+    }
+
+    /**
+     * Most records in one batch; what is left waits for the next batches, oldest first. A single
+     * block larger than the cap still forms a batch alone. Default: no cap.
+     */
+    public Builder maxBatchRecords(long records) {
+      this.maxBatchRecords = EngineConfig.inRange(records, 1, Long.MAX_VALUE, "maxBatchRecords");
+      return this;
+    }
+
+    /** Most payload bytes in one batch, as {@link #maxBatchRecords}. Default: no cap. */
+    public Builder maxBatchBytes(long bytes) {
+      this.maxBatchBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxBatchBytes");
       return this;
     }
 
@@ -535,7 +607,8 @@ public final class MicroBatchEngine implements AutoCloseable {
           durability, receivers, processor, maxBlockBytes, maxBufferedBytes, backPressure,
           maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
           restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
-          gracefulStopTimeout);
+          gracefulStopTimeout, maxUnprocessedBytes, maxEngineUnprocessedBytes, maxBlockTime,
+          maxBatchRecords, maxBatchBytes);
     }
   }
 }

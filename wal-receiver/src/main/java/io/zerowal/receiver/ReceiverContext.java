@@ -203,7 +203,10 @@ public final class ReceiverContext {
     if (rateLimiter != null) {
       rateLimiter.acquire(records.size());
     }
-    if (!writer.reserve(size)) {
+    if (!writer.reserveUnprocessed(payload)) {
+      return stoppedFuture();
+    }
+    if (!reserve(size, payload)) {
       return stoppedFuture();
     }
     ByteBuffer block = BlockFormat.encode(records, (int) size);
@@ -298,7 +301,10 @@ public final class ReceiverContext {
     if (rateLimiter != null) {
       rateLimiter.acquire(1);
     }
-    if (!writer.reserve(size)) {
+    if (!writer.reserveUnprocessed(record.remaining())) {
+      return stoppedFuture();
+    }
+    if (!reserve(size, record.remaining())) {
       return stoppedFuture();
     }
     return generator.add(record, size);
@@ -339,6 +345,19 @@ public final class ReceiverContext {
    */
   boolean awaitStored(long deadlineNanos) {
     return writer.awaitStored(deadlineNanos);
+  }
+
+  /** Takes room for bytes not yet durable; gives the unprocessed room back if that fails. */
+  private boolean reserve(long size, long payload) {
+    boolean reserved = false;
+    try {
+      reserved = writer.reserve(size);
+      return reserved;
+    } finally {
+      if (!reserved) {
+        writer.releaseUnprocessed(payload);
+      }
+    }
   }
 
   private CompletableFuture<BlockInfo> stoppedFuture() {

@@ -14,9 +14,10 @@ public final class ReceiverStats {
   private final long totalLatencyNanos;
   private final long maxLatencyNanos;
   private final long bufferedBytes;
+  private final long unprocessedBytes;
 
   ReceiverStats(String receiverId, long records, long bytes, long blocks, long totalLatencyNanos,
-      long maxLatencyNanos, long bufferedBytes) {
+      long maxLatencyNanos, long bufferedBytes, long unprocessedBytes) {
     this.receiverId = receiverId;
     this.records = records;
     this.bytes = bytes;
@@ -24,6 +25,7 @@ public final class ReceiverStats {
     this.totalLatencyNanos = totalLatencyNanos;
     this.maxLatencyNanos = maxLatencyNanos;
     this.bufferedBytes = bufferedBytes;
+    this.unprocessedBytes = unprocessedBytes;
   }
 
   public String receiverId() {
@@ -60,10 +62,19 @@ public final class ReceiverStats {
     return bufferedBytes;
   }
 
+  /**
+   * Payload bytes stored (or being stored) and not yet in a completed batch: what
+   * {@code maxUnprocessedBytes} bounds; its growth is the processor falling behind this receiver.
+   */
+  public long unprocessedBytes() {
+    return unprocessedBytes;
+  }
+
   @Override
   public String toString() {
     return "ReceiverStats{" + receiverId + ": records=" + records + ", bytes=" + bytes + ", blocks="
         + blocks + ", avgStoreLatency=" + averageStoreLatency() + ", maxStoreLatency="
-        + maxStoreLatency() + ", buffered=" + bufferedBytes + "}";
+        + maxStoreLatency() + ", buffered=" + bufferedBytes + ", unprocessed=" + unprocessedBytes
+        + "}";
   }
 }

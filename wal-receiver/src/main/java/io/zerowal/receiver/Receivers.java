@@ -19,6 +19,7 @@ final class Receivers {
 
   private final EngineConfig config;
   private final EngineThreads threads;
+  private final Backlog backlog;
   private final Map<String, ReceiverContext> contexts = new LinkedHashMap<>();
   private final Map<String, ReceiverSupervisor> supervisors = new LinkedHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -28,13 +29,14 @@ final class Receivers {
    * A context and a supervisor per receiver over its data log; {@code engine} hears of failed
    * logs and failed receivers.
    */
-  Receivers(EngineConfig config, EngineLogs logs, LogCleaner cleaner, EngineThreads threads,
-      ReceiverSupervisor.Engine engine) {
+  Receivers(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
+      EngineThreads threads, ReceiverSupervisor.Engine engine) {
     this.config = config;
     this.threads = threads;
+    this.backlog = backlog;
     logs.dataLogs().forEach((id, dataLog) -> {
       ReceiverContext context = new ReceiverContext(id, config, new BlockWriter(id, dataLog,
-          logs.tracker(), cleaner.floors(id), config, engine::fail, threads), threads);
+          logs.tracker(), cleaner.floors(id), backlog, config, engine::fail, threads), threads);
       ReceiverSupervisor supervisor = new ReceiverSupervisor(id, config.receivers().get(id),
           context, config.restartPolicy(), config.stopEngineOnReceiverFailure(), threads, engine);
       context.supervise(supervisor);
@@ -77,6 +79,7 @@ final class Receivers {
       LockSupport.unpark(cutter);
     }
     contexts.values().forEach(ReceiverContext::markStopping);
+    backlog.wakeAll(); // stores waiting for the processor see the stop
     supervisors.values().forEach(ReceiverSupervisor::stopWithEngine);
     contexts.values().forEach(c -> c.stop(flush));
   }

@@ -157,7 +157,7 @@ class TrackerEventTest {
       for (int batch = 1; batch <= 40; batch++) {
         tracker.addBlock(block("a", batch), null).get();
         tracker.addBlock(block("b", batch), null).get();
-        tracker.allocate(batch * 100L);
+        tracker.allocate(batch * 100L, Long.MAX_VALUE, Long.MAX_VALUE);
         if (batch % 3 != 0) {
           long snapshot = tracker.complete(batch * 100L);
           if (snapshot >= 0) {

@@ -1,0 +1,139 @@
+package io.zerowal.receiver;
+
+import io.zerowal.core.BackPressure;
+import io.zerowal.core.BackPressureException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Bytes stored but not yet processed: reserved by a store (its payload), released when the batch
+ * holding the block completes, or when the store fails. Bounded per receiver and engine-wide, so
+ * that a processor slower than its sources slows the sources (stores wait, or fail fast) instead
+ * of filling the disk: back-pressure from processing to sources. Also remembers when each stored
+ * block's first record arrived, so that a batch's latency counts from its oldest record.
+ * Thread-safe.
+ */
+final class Backlog {
+  private final long engineMax;
+  private final long receiverMax;
+  private final BackPressure mode;
+  private final long maxBlockNanos; // Long.MAX_VALUE: wait as long as it takes
+
+  private final Map<String, long[]> byReceiver = new LinkedHashMap<>(); // guarded by this
+  private long total; // guarded by this
+  private final Map<BlockInfo, Long> firstRecordMillis = new ConcurrentHashMap<>();
+
+  Backlog(EngineConfig config, List<BlockInfo> recovered) {
+    this.engineMax = config.maxEngineUnprocessedBytes();
+    this.receiverMax = config.maxUnprocessedBytes();
+    this.mode = config.backPressure();
+    this.maxBlockNanos = config.maxBlockTime() == null ? Long.MAX_VALUE
+        : config.maxBlockTime().toNanos();
+    config.receivers().keySet().forEach(id -> byReceiver.put(id, new long[1]));
+    for (BlockInfo b : recovered) {
+      long[] r = byReceiver.get(b.receiverId());
+      if (r != null) {
+        r[0] += b.bytes();
+        total += b.bytes();
+      }
+    }
+  }
+
+  /**
+   * Takes room for {@code bytes} of {@code receiverId}, waiting while that would pass a bound (a
+   * store alone over a bound goes when nothing else is unprocessed).
+   *
+   * @return false if {@code stopped} turned true while waiting
+   * @throws BackPressureException under {@link BackPressure#FAIL_FAST}, or once maxBlockTime
+   *     passed
+   */
+  synchronized boolean reserve(String receiverId, long bytes, BooleanSupplier stopped) {
+    long[] mine = byReceiver.get(receiverId);
+    long deadline = maxBlockNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+        : System.nanoTime() + maxBlockNanos;
+    while ((mine[0] > 0 && mine[0] + bytes > receiverMax)
+        || (total > 0 && total + bytes > engineMax)) {
+      boolean engineWide = !(mine[0] > 0 && mine[0] + bytes > receiverMax);
+      if (mode == BackPressure.FAIL_FAST) {
+        throw full(receiverId, bytes, engineWide, "");
+      }
+      if (stopped.getAsBoolean()) {
+        return false;
+      }
+      long left = deadline == Long.MAX_VALUE ? 10_000_000L : deadline - System.nanoTime();
+      if (left <= 0) {
+        throw full(receiverId, bytes, engineWide, " after waiting maxBlockTime "
+            + java.time.Duration.ofNanos(maxBlockNanos));
+      }
+      try {
+        wait(Math.max(1, Math.min(10, left / 1_000_000))); // polls stopped, too
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the processor to catch up"
+            + " with receiver " + receiverId, e);
+      }
+    }
+    mine[0] += bytes;
+    total += bytes;
+    return true;
+  }
+
+  private BackPressureException full(String receiverId, long bytes, boolean engineWide,
+      String waited) {
+    return new BackPressureException("cannot store " + bytes + " bytes of receiver " + receiverId
+        + waited + ": " + (engineWide
+            ? "the engine holds " + total + " bytes stored and not yet processed"
+                + " (maxEngineUnprocessedBytes " + engineMax + ")"
+            : "it holds " + byReceiver.get(receiverId)[0] + " bytes stored and not yet processed"
+                + " (maxUnprocessedBytes " + receiverMax + ")")
+        + ": the BatchProcessor is behind; retry later, slow the source, or process faster");
+  }
+
+  /** Gives back room of a store that failed, or of the blocks of a completed batch. */
+  synchronized void release(String receiverId, long bytes) {
+    byReceiver.get(receiverId)[0] -= bytes;
+    total -= bytes;
+    notifyAll();
+  }
+
+  /** A completed batch's blocks are processed: their room is free, their times forgotten. */
+  void processed(List<BlockInfo> blocks) {
+    for (BlockInfo b : blocks) {
+      release(b.receiverId(), b.bytes());
+      firstRecordMillis.remove(b);
+    }
+  }
+
+  /** Remembers when the first record of a block just stored arrived. */
+  void stored(BlockInfo block, long firstRecordEpochMillis) {
+    firstRecordMillis.put(block, firstRecordEpochMillis);
+  }
+
+  /**
+   * When the oldest record of {@code blocks} arrived, in epoch millis; {@code fallback} for
+   * blocks stored before the engine started (their arrival is not journaled).
+   */
+  long oldestRecordMillis(List<BlockInfo> blocks, long fallback) {
+    long oldest = Long.MAX_VALUE;
+    for (BlockInfo b : blocks) {
+      oldest = Math.min(oldest, firstRecordMillis.getOrDefault(b, fallback));
+    }
+    return oldest == Long.MAX_VALUE ? fallback : oldest;
+  }
+
+  synchronized long unprocessed(String receiverId) {
+    return byReceiver.get(receiverId)[0];
+  }
+
+  synchronized long unprocessed() {
+    return total;
+  }
+
+  /** Wakes waiting stores, so that they see a stop. */
+  synchronized void wakeAll() {
+    notifyAll();
+  }
+}
