@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ final class BatchLoop {
   private final AtomicLong recordsProcessed = new AtomicLong();
   private volatile BatchStats lastBatch;
   private final AtomicLong missedIntervals = new AtomicLong();
+  private volatile Consumer<BatchStats> onBatchCompleted;
   private long lastMissedWarningMillis; // only the batch thread
 
   BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog) {
@@ -161,8 +163,9 @@ final class BatchLoop {
     LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
     log.debug("{}; deleted {} data and {} metadata segments", stats, deleted.dataSegments(),
         deleted.metadataSegments());
-    if (config.onBatchCompleted() != null) {
-      config.onBatchCompleted().accept(stats);
+    Consumer<BatchStats> listener = onBatchCompleted;
+    if (listener != null) {
+      listener.accept(stats);
     }
   }
 
@@ -176,6 +179,10 @@ final class BatchLoop {
 
   long recordsProcessed() {
     return recordsProcessed.get();
+  }
+
+  void onBatchCompleted(Consumer<BatchStats> listener) {
+    this.onBatchCompleted = listener;
   }
 
   /** Batch intervals that passed without a batch starting, since start: processing overran. */

@@ -129,6 +129,10 @@ final class BlockTracker {
     return state.lastBatchTime();
   }
 
+  synchronized int uncompletedCount() {
+    return state.uncompletedCount();
+  }
+
   synchronized int unallocatedCount() {
     return state.unallocatedCount();
   }

@@ -47,6 +47,7 @@ final class BlockWriter {
   private final AtomicLong blocks = new AtomicLong();
   private final AtomicLong latencyNanos = new AtomicLong();
   private final AtomicLong maxLatencyNanos = new AtomicLong();
+  private final LatencyHistogram latencies = new LatencyHistogram();
 
   BlockWriter(String receiverId, WriteAheadLog dataLog, BlockTracker tracker,
       LogCleaner.Floors floors, Backlog backlog, EngineConfig config,
@@ -131,6 +132,7 @@ final class BlockWriter {
         blocks.incrementAndGet();
         latencyNanos.addAndGet(latency);
         maxLatencyNanos.accumulateAndGet(latency, Math::max);
+        latencies.record(latency);
         onDurableStore.run();
         completeOnExecutor(() -> threads.complete(result, info));
       });
@@ -302,7 +304,8 @@ final class BlockWriter {
       b = buffered;
     }
     return new ReceiverStats(receiverId, records.get(), bytes.get(), blocks.get(),
-        latencyNanos.get(), maxLatencyNanos.get(), b, backlog.unprocessed(receiverId));
+        latencyNanos.get(), maxLatencyNanos.get(), b, backlog.unprocessed(receiverId),
+        latencies.snapshot());
   }
 
   IllegalStateException stoppedException() {

@@ -117,6 +117,22 @@ final class EngineLogs implements AutoCloseable {
     return metadata;
   }
 
+  /** The recovery report of every log at this start: "metadata" and each receiver id. */
+  Map<String, io.zerowal.core.RecoveryReport> recoveryReports() {
+    Map<String, io.zerowal.core.RecoveryReport> m = new LinkedHashMap<>();
+    m.put("metadata", metadata.recoveryReport());
+    dataLogs.forEach((id, l) -> m.put(id, l.recoveryReport()));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The stats of every log now: "metadata" and each receiver id. */
+  Map<String, io.zerowal.core.LogStats> stats() {
+    Map<String, io.zerowal.core.LogStats> m = new LinkedHashMap<>();
+    m.put("metadata", metadata.stats());
+    dataLogs.forEach((id, l) -> m.put(id, l.stats()));
+    return Collections.unmodifiableMap(m);
+  }
+
   /** The data logs by receiver id, in the receivers' order. */
   Map<String, WriteAheadLog> dataLogs() {
     return dataLogs;

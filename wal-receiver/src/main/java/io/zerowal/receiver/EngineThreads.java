@@ -3,6 +3,7 @@ package io.zerowal.receiver;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.MDC;
 
 /**
  * Knows which threads are the engine's own: the threads it starts, and any thread while it runs a
@@ -11,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * not wait for the engine to terminate: termination needs that very thread to return.
  */
 final class EngineThreads {
+  /** The MDC key holding the engine's name on its threads, for log patterns: {@code %X{zerowal.engine}}. */
+  static final String MDC_KEY = "zerowal.engine";
+
   private final String prefix;
+  private final String engineName;
   private final Set<Thread> started = ConcurrentHashMap.newKeySet();
   /** Receivers' threads started through their context: own, but never joined by the engine. */
   private final Set<Thread> receiverThreads = ConcurrentHashMap.newKeySet();
@@ -20,11 +25,13 @@ final class EngineThreads {
   /** Threads named {@code zerowal-<engineName>-<what>}, so that two engines in a JVM differ. */
   EngineThreads(String engineName) {
     this.prefix = "zerowal-" + engineName + "-";
+    this.engineName = engineName;
   }
 
   /** Starts {@code body} on a new thread of the engine, named {@code zerowal-<engine>-<name>}. */
   Thread start(String name, boolean daemon, Runnable body) {
     Thread t = new Thread(() -> {
+      MDC.put(MDC_KEY, engineName);
       try {
         body.run();
       } finally {
@@ -43,6 +50,7 @@ final class EngineThreads {
    */
   Thread startReceiverThread(String name, Runnable body) {
     Thread t = new Thread(() -> {
+      MDC.put(MDC_KEY, engineName);
       try {
         body.run();
       } finally {

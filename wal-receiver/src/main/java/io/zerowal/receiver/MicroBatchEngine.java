@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * MicroBatchEngine engine = MicroBatchEngine.builder()
- *     .dataStorage(id -> new LocalStorage(dir.resolve("data").resolve(id)))
- *     .metadataStorage(new LocalStorage(dir.resolve("metadata")))
+ *     .dataStorage(id -> local(dir.resolve("data").resolve(id))) // local: new LocalStorage(path),
+ *     .metadataStorage(local(dir.resolve("metadata")))           // its IOException unchecked
  *     .batchInterval(Duration.ofSeconds(1))
  *     .receiver("orders", new KafkaReceiver(...))
  *     .processor(batch -> sink.write(batch.batchTime(), batch.records()))
@@ -47,10 +47,17 @@ import org.slf4j.LoggerFactory;
  * acknowledged blocks or completed batches without anyone deciding it.
  *
  * <h2>Threads</h2>
- * One batch thread ({@code zerowal-batches}), one block-cutting thread ({@code zerowal-blocks}),
- * a stopping thread ({@code zerowal-stop}) when a stop is called on one of the engine's own threads,
- * and each log's writer and completion threads; receivers bring their own. All methods are
- * thread-safe.
+ * One batch thread ({@code zerowal-<name>-batches}, see {@link Builder#name}), one block-cutting
+ * thread ({@code zerowal-<name>-blocks}), a stopping thread ({@code zerowal-<name>-stop}) when a
+ * stop is called on one of the engine's own threads, short-lived threads restarting or stopping a
+ * receiver, and each log's writer and completion threads; receivers bring their own or start
+ * supervised ones with {@link ReceiverContext#startThread}. The engine's threads carry its name in
+ * the SLF4J MDC under {@code zerowal.engine}. All methods are thread-safe.
+ *
+ * <h2>Failures</h2>
+ * A failing receiver is restarted or stopped alone ({@link ReceiverContext}, {@link RestartPolicy});
+ * a failing batch or log stops the engine ({@link #failure()}). Each failure is logged once and
+ * handed to the {@link FailureListener}.
  */
 public final class MicroBatchEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MicroBatchEngine.class);
@@ -59,6 +66,7 @@ public final class MicroBatchEngine implements AutoCloseable {
   private final Lifecycle lifecycle = new Lifecycle();
   private final EngineThreads threads;
   private volatile FailureListener failureListener;
+  private volatile Consumer<BatchStats> onBatchCompleted;
   // Set once by start(), under the lifecycle's lock, before any thread that reads them starts.
   private volatile EngineLogs logs;
   private volatile Receivers receivers;
@@ -69,6 +77,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     this.config = config;
     this.threads = new EngineThreads(config.name());
     this.failureListener = config.failureListener();
+    this.onBatchCompleted = config.onBatchCompleted();
   }
 
   public static Builder builder() {
@@ -95,6 +104,7 @@ public final class MicroBatchEngine implements AutoCloseable {
       LogCleaner cleaner = new LogCleaner(logs);
       backlog = new Backlog(config, logs.tracker().allBlocks());
       loop = new BatchLoop(config, logs, cleaner, backlog); // before anything can call fail()
+      loop.onBatchCompleted(onBatchCompleted);
       receivers = new Receivers(config, logs, cleaner, backlog, threads,
           new ReceiverSupervisor.Engine() {
         @Override
@@ -323,6 +333,52 @@ public final class MicroBatchEngine implements AutoCloseable {
   public long missedBatchIntervals() {
     BatchLoop l = loop;
     return l == null ? 0 : l.missedIntervals();
+  }
+
+  /**
+   * The stats of the engine's logs (syncs, group sizes, pending bytes, segments, disk bytes), by
+   * log: {@code "metadata"} and each receiver id; empty before {@link #start()}. A snapshot.
+   */
+  public Map<String, io.zerowal.core.LogStats> logStats() {
+    EngineLogs l = logs;
+    return l == null ? Map.of() : l.stats();
+  }
+
+  /**
+   * What recovery found when the logs were opened by the last {@link #start()} (torn tails cut,
+   * records recovered), by log: {@code "metadata"} and each receiver id; empty before.
+   */
+  public Map<String, io.zerowal.core.RecoveryReport> recoveryReports() {
+    EngineLogs l = logs;
+    return l == null ? Map.of() : l.recoveryReports();
+  }
+
+  /** Blocks stored and not yet in a batch: what the next batch takes. 0 before {@link #start()}. */
+  public int unallocatedBlocks() {
+    EngineLogs l = logs;
+    return l == null ? 0 : l.tracker().unallocatedCount();
+  }
+
+  /**
+   * Batches allocated and not completed: the one running, and at start those recovery re-runs.
+   * 0 before {@link #start()}.
+   */
+  public int pendingBatches() {
+    EngineLogs l = logs;
+    return l == null ? 0 : l.tracker().uncompletedCount();
+  }
+
+  /**
+   * Sets the listener called after each batch's completion is durable (see
+   * {@link Builder#onBatchCompleted}), replacing the builder's; null for none. Thread-safe; takes
+   * effect from the next batch.
+   */
+  public void onBatchCompleted(Consumer<BatchStats> listener) {
+    onBatchCompleted = listener;
+    BatchLoop l = loop;
+    if (l != null) {
+      l.onBatchCompleted(listener);
+    }
   }
 
   /** The last completed batch, if any. */

@@ -97,6 +97,10 @@ final class TrackerState {
     return new ArrayList<>(unallocated);
   }
 
+  int uncompletedCount() {
+    return uncompleted.size();
+  }
+
   int unallocatedCount() {
     return unallocated.size();
   }
