@@ -18,8 +18,8 @@ import java.util.function.BooleanSupplier;
  */
 final class Backlog {
   private final long engineMax;
-  private final long receiverMax;
-  private final BackPressure mode;
+  private final Map<String, Long> receiverMax = new ConcurrentHashMap<>();
+  private final Map<String, BackPressure> mode = new ConcurrentHashMap<>();
   private final long maxBlockNanos; // Long.MAX_VALUE: wait as long as it takes
 
   private final Map<String, long[]> byReceiver = new LinkedHashMap<>(); // guarded by this
@@ -28,8 +28,10 @@ final class Backlog {
 
   Backlog(EngineConfig config, List<BlockInfo> recovered) {
     this.engineMax = config.maxEngineUnprocessedBytes();
-    this.receiverMax = config.maxUnprocessedBytes();
-    this.mode = config.backPressure();
+    for (String id : config.receivers().keySet()) {
+      receiverMax.put(id, config.maxUnprocessedBytes(id));
+      mode.put(id, config.backPressure(id));
+    }
     this.maxBlockNanos = config.maxBlockTime() == null ? Long.MAX_VALUE
         : config.maxBlockTime().toNanos();
     config.receivers().keySet().forEach(id -> byReceiver.put(id, new long[1]));
@@ -52,6 +54,8 @@ final class Backlog {
    */
   synchronized boolean reserve(String receiverId, long bytes, BooleanSupplier stopped) {
     long[] mine = byReceiver.get(receiverId);
+    long receiverMax = this.receiverMax.get(receiverId);
+    BackPressure mode = this.mode.get(receiverId);
     long deadline = maxBlockNanos == Long.MAX_VALUE ? Long.MAX_VALUE
         : System.nanoTime() + maxBlockNanos;
     while ((mine[0] > 0 && mine[0] + bytes > receiverMax)
@@ -88,7 +92,7 @@ final class Backlog {
             ? "the engine holds " + total + " bytes stored and not yet processed"
                 + " (maxEngineUnprocessedBytes " + engineMax + ")"
             : "it holds " + byReceiver.get(receiverId)[0] + " bytes stored and not yet processed"
-                + " (maxUnprocessedBytes " + receiverMax + ")")
+                + " (maxUnprocessedBytes " + receiverMax.get(receiverId) + ")")
         + ": the BatchProcessor is behind; retry later, slow the source, or process faster");
   }
 

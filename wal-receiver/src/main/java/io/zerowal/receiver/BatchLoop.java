@@ -152,7 +152,6 @@ final class BatchLoop {
     long metadataFrom = tracker.complete(batchTime);
     long doneMillis = System.currentTimeMillis();
     long oldest = backlog.oldestRecordMillis(blocks, Math.min(batchTime, startMillis));
-    backlog.processed(blocks);
     BatchStats stats = new BatchStats(batchTime, blocks.size(), batch.recordCount(), batch.bytes(),
         recovered, Duration.ofMillis(startMillis - Math.min(dueMillis, batchTime)),
         Duration.ofNanos(System.nanoTime() - startNanos),
@@ -161,6 +160,9 @@ final class BatchLoop {
     batchesCompleted.incrementAndGet();
     recordsProcessed.addAndGet(stats.records());
     LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
+    // After the cleanup: new stores fill the room only once the processed segments are gone, so
+    // disk use stays near maxUnprocessedBytes.
+    backlog.processed(blocks);
     log.debug("{}; deleted {} data and {} metadata segments", stats, deleted.dataSegments(),
         deleted.metadataSegments());
     Consumer<BatchStats> listener = onBatchCompleted;

@@ -59,8 +59,8 @@ final class BlockWriter {
     this.dataLog = dataLog;
     this.tracker = tracker;
     this.floors = floors;
-    this.maxBufferedBytes = config.maxBufferedBytes();
-    this.backPressure = config.backPressure();
+    this.maxBufferedBytes = config.maxBufferedBytes(receiverId);
+    this.backPressure = config.backPressure(receiverId);
     this.onLogFailure = onLogFailure;
     this.threads = threads;
     this.completionExecutor = config.completionExecutor();

@@ -45,7 +45,8 @@ record EngineConfig(
     long maxEngineUnprocessedBytes,
     Duration maxBlockTime,
     long maxBatchRecords,
-    long maxBatchBytes) {
+    long maxBatchBytes,
+    Map<String, ReceiverOptions> receiverOptions) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a
@@ -77,19 +78,27 @@ record EngineConfig(
       throw new IllegalStateException("no receiver was added: add one with .receiver(id, receiver)"
           + " (an engine without receivers would only re-run what its logs hold)");
     }
-    if (blockInterval.compareTo(batchInterval) > 0) {
-      throw new IllegalArgumentException("blockInterval " + blockInterval + " is longer than"
-          + " batchInterval " + batchInterval + ": every batch would wait for blocks cut later;"
-          + " lower blockInterval or raise batchInterval");
-    }
-    if (maxBlockBytes > dataSegmentSize - 1024) {
-      throw new IllegalArgumentException("maxBlockBytes " + maxBlockBytes + " does not fit in"
-          + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
-          + " maxBlockBytes");
-    }
-    if (maxBufferedBytes < maxBlockBytes) {
-      throw new IllegalArgumentException("maxBufferedBytes " + maxBufferedBytes
-          + " is below maxBlockBytes " + maxBlockBytes + ": a full block could never be stored");
+    receiverOptions = Map.copyOf(receiverOptions);
+    for (String id : receivers.keySet()) {
+      ReceiverOptions o = receiverOptions.getOrDefault(id, ReceiverOptions.defaults());
+      String of = receiverOptions.containsKey(id) ? " (of receiver " + id + ")" : "";
+      int block = o.maxBlockBytesOr(maxBlockBytes);
+      long buffered = o.maxBufferedBytesOr(maxBufferedBytes);
+      Duration interval = o.blockIntervalOr(blockInterval);
+      if (block > dataSegmentSize - 1024) {
+        throw new IllegalArgumentException("maxBlockBytes " + block + of + " does not fit in"
+            + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
+            + " maxBlockBytes");
+      }
+      if (buffered < block) {
+        throw new IllegalArgumentException("maxBufferedBytes " + buffered + of
+            + " is below maxBlockBytes " + block + ": a full block could never be stored");
+      }
+      if (interval.compareTo(batchInterval) > 0) {
+        throw new IllegalArgumentException("blockInterval " + interval + of + " is longer than"
+            + " batchInterval " + batchInterval + ": every batch would wait for blocks cut later;"
+            + " lower blockInterval or raise batchInterval");
+      }
     }
     receivers = Collections.unmodifiableMap(new LinkedHashMap<>(receivers)); // keeps their order
   }
@@ -150,6 +159,34 @@ record EngineConfig(
             + "\"): ids must be unique ignoring case");
       }
     }
+  }
+
+  ReceiverOptions options(String receiverId) {
+    return receiverOptions.getOrDefault(receiverId, ReceiverOptions.defaults());
+  }
+
+  int maxBlockBytes(String receiverId) {
+    return options(receiverId).maxBlockBytesOr(maxBlockBytes);
+  }
+
+  long maxRecordsPerSecond(String receiverId) {
+    return options(receiverId).maxRecordsPerSecondOr(maxRecordsPerSecond);
+  }
+
+  long maxBufferedBytes(String receiverId) {
+    return options(receiverId).maxBufferedBytesOr(maxBufferedBytes);
+  }
+
+  long maxUnprocessedBytes(String receiverId) {
+    return options(receiverId).maxUnprocessedBytesOr(maxUnprocessedBytes);
+  }
+
+  BackPressure backPressure(String receiverId) {
+    return options(receiverId).backPressureOr(backPressure);
+  }
+
+  Duration blockInterval(String receiverId) {
+    return options(receiverId).blockIntervalOr(blockInterval);
   }
 
   /** Checks an engine name: the rules of a receiver id, which it shares with thread names. */

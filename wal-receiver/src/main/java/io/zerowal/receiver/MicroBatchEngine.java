@@ -403,6 +403,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     private Duration blockInterval; // null: the default
     private Durability durability = Durability.SYNC;
     private final Map<String, Receiver> receivers = new LinkedHashMap<>();
+    private final Map<String, ReceiverOptions> receiverOptions = new LinkedHashMap<>();
     private BatchProcessor processor;
     private int maxBlockBytes = 4 << 20;
     private long maxBufferedBytes = 64L << 20;
@@ -582,6 +583,19 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a receiver with settings of its own (rate, block interval and size, back-pressure)
+     * where they differ from the engine's; see {@link #receiver(String, Receiver)} for the id.
+     *
+     * @throws IllegalArgumentException naming the id and the rule it breaks
+     */
+    public Builder receiver(String id, Receiver receiver, ReceiverOptions options) {
+      Objects.requireNonNull(options, "options");
+      receiver(id, receiver);
+      receiverOptions.put(id, options);
+      return this;
+    }
+
     /** The work done on each batch. Required. */
     public Builder processor(BatchProcessor processor) {
       this.processor = Objects.requireNonNull(processor, "processor");
@@ -664,7 +678,7 @@ public final class MicroBatchEngine implements AutoCloseable {
           maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
           restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
           gracefulStopTimeout, maxUnprocessedBytes, maxEngineUnprocessedBytes, maxBlockTime,
-          maxBatchRecords, maxBatchBytes);
+          maxBatchRecords, maxBatchBytes, receiverOptions);
     }
   }
 }

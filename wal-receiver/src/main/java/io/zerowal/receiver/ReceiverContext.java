@@ -48,6 +48,8 @@ public final class ReceiverContext {
   private final String receiverId;
   private final int maxBlockBytes;
   private final int maxMetadataBytes;
+  private final long blockIntervalNanos;
+  private long lastTickNanos = System.nanoTime(); // only the block-cutting thread
   private final RateLimiter rateLimiter;
   private final BlockWriter writer;
   private final BlockGenerator generator;
@@ -58,9 +60,10 @@ public final class ReceiverContext {
       EngineThreads threads) {
     this.receiverId = receiverId;
     this.threads = threads;
-    this.maxBlockBytes = config.maxBlockBytes();
+    this.maxBlockBytes = config.maxBlockBytes(receiverId);
+    this.blockIntervalNanos = config.blockInterval(receiverId).toNanos();
     this.maxMetadataBytes = config.maxMetadataBytes();
-    long rate = config.maxRecordsPerSecond();
+    long rate = config.maxRecordsPerSecond(receiverId);
     this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
     this.writer = writer;
     this.generator = new BlockGenerator(writer, maxBlockBytes);
@@ -322,9 +325,15 @@ public final class ReceiverContext {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Cuts the block being generated; called every blockInterval. */
-  void tick() {
-    generator.cut();
+  /**
+   * Cuts the block being generated if this receiver's blockInterval passed since the last cut by
+   * a tick; called by the block-cutting thread at the shortest blockInterval of the engine.
+   */
+  void tick(long nowNanos) {
+    if (nowNanos - lastTickNanos >= blockIntervalNanos - blockIntervalNanos / 10) {
+      lastTickNanos = nowNanos;
+      generator.cut();
+    }
   }
 
   /** Makes {@link #isStopped()} true, so that the receiver's loops end; stores are refused. */

@@ -116,12 +116,15 @@ final class Receivers {
   }
 
   private void cutBlocks() {
-    long interval = config.blockInterval().toNanos();
+    long interval = Long.MAX_VALUE;
+    for (String id : contexts.keySet()) {
+      interval = Math.min(interval, config.blockInterval(id).toNanos());
+    }
     while (!stopped.get()) {
       LockSupport.parkNanos(this, interval); // unparked by stopAll
       for (ReceiverContext c : contexts.values()) {
         try {
-          c.tick();
+          c.tick(System.nanoTime());
         } catch (RuntimeException e) {
           log.debug("cutting a block of receiver {}", c.receiverId(), e);
         }

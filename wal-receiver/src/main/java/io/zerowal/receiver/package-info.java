@@ -23,7 +23,8 @@
  *
  * <h2>Engine (package-private)</h2>
  * <ul>
- *   <li>{@code EngineConfig}: the options, copied at {@code build()}; immutable.</li>
+ *   <li>{@code EngineConfig}: the options, copied at {@code build()}, with each receiver's
+ *       {@link io.zerowal.receiver.ReceiverOptions} resolved against the engine's; immutable.</li>
  *   <li>{@code Lifecycle}: new, running, stopping, terminated; the failure; waiting for the end.</li>
  *   <li>{@code EngineThreads}: which threads are the engine's own (so that a stop called on one
  *       returns instead of waiting for itself).</li>
