@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,24 +23,27 @@ final class Backlog {
   private final Map<String, BackPressure> mode = new ConcurrentHashMap<>();
   private final long maxBlockNanos; // Long.MAX_VALUE: wait as long as it takes
 
-  private final Map<String, long[]> byReceiver = new LinkedHashMap<>(); // guarded by this
-  private long total; // guarded by this
+  // Counted with atomics, so that an engine without bounds (the default) takes no lock per store;
+  // waiting for room takes this object's monitor.
+  private final Map<String, AtomicLong> byReceiver = new LinkedHashMap<>();
+  private final AtomicLong total = new AtomicLong();
+  private int waiting; // guarded by this
   private final Map<BlockInfo, Long> firstRecordMillis = new ConcurrentHashMap<>();
 
   Backlog(EngineConfig config, List<BlockInfo> recovered) {
     this.engineMax = config.maxEngineUnprocessedBytes();
+    this.maxBlockNanos = config.maxBlockTime() == null ? Long.MAX_VALUE
+        : config.maxBlockTime().toNanos();
     for (String id : config.receivers().keySet()) {
       receiverMax.put(id, config.maxUnprocessedBytes(id));
       mode.put(id, config.backPressure(id));
+      byReceiver.put(id, new AtomicLong());
     }
-    this.maxBlockNanos = config.maxBlockTime() == null ? Long.MAX_VALUE
-        : config.maxBlockTime().toNanos();
-    config.receivers().keySet().forEach(id -> byReceiver.put(id, new long[1]));
     for (BlockInfo b : recovered) {
-      long[] r = byReceiver.get(b.receiverId());
+      AtomicLong r = byReceiver.get(b.receiverId());
       if (r != null) {
-        r[0] += b.bytes();
-        total += b.bytes();
+        r.addAndGet(b.bytes());
+        total.addAndGet(b.bytes());
       }
     }
   }
@@ -52,55 +56,76 @@ final class Backlog {
    * @throws BackPressureException under {@link BackPressure#FAIL_FAST}, or once maxBlockTime
    *     passed
    */
-  synchronized boolean reserve(String receiverId, long bytes, BooleanSupplier stopped) {
-    long[] mine = byReceiver.get(receiverId);
+  boolean reserve(String receiverId, long bytes, BooleanSupplier stopped) {
+    AtomicLong mine = byReceiver.get(receiverId);
     long receiverMax = this.receiverMax.get(receiverId);
+    if (receiverMax == Long.MAX_VALUE && engineMax == Long.MAX_VALUE) {
+      mine.addAndGet(bytes);
+      total.addAndGet(bytes);
+      return true;
+    }
     BackPressure mode = this.mode.get(receiverId);
     long deadline = maxBlockNanos == Long.MAX_VALUE ? Long.MAX_VALUE
         : System.nanoTime() + maxBlockNanos;
-    while ((mine[0] > 0 && mine[0] + bytes > receiverMax)
-        || (total > 0 && total + bytes > engineMax)) {
-      boolean engineWide = !(mine[0] > 0 && mine[0] + bytes > receiverMax);
-      if (mode == BackPressure.FAIL_FAST) {
-        throw full(receiverId, bytes, engineWide, "");
+    synchronized (this) {
+      while (true) {
+        long m = mine.get();
+        long t = total.get();
+        boolean receiverFull = m > 0 && m + bytes > receiverMax;
+        boolean engineFull = t > 0 && t + bytes > engineMax;
+        if (!receiverFull && !engineFull) {
+          break;
+        }
+        if (mode == BackPressure.FAIL_FAST) {
+          throw full(receiverId, bytes, !receiverFull, "");
+        }
+        if (stopped.getAsBoolean()) {
+          return false;
+        }
+        long left = deadline == Long.MAX_VALUE ? 10_000_000L : deadline - System.nanoTime();
+        if (left <= 0) {
+          throw full(receiverId, bytes, !receiverFull, " after waiting maxBlockTime "
+              + java.time.Duration.ofNanos(maxBlockNanos));
+        }
+        waiting++;
+        try {
+          wait(Math.max(1, Math.min(10, left / 1_000_000))); // polls stopped, too
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the processor to catch"
+              + " up with receiver " + receiverId, e);
+        } finally {
+          waiting--;
+        }
       }
-      if (stopped.getAsBoolean()) {
-        return false;
-      }
-      long left = deadline == Long.MAX_VALUE ? 10_000_000L : deadline - System.nanoTime();
-      if (left <= 0) {
-        throw full(receiverId, bytes, engineWide, " after waiting maxBlockTime "
-            + java.time.Duration.ofNanos(maxBlockNanos));
-      }
-      try {
-        wait(Math.max(1, Math.min(10, left / 1_000_000))); // polls stopped, too
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the processor to catch up"
-            + " with receiver " + receiverId, e);
-      }
+      mine.addAndGet(bytes);
+      total.addAndGet(bytes);
+      return true;
     }
-    mine[0] += bytes;
-    total += bytes;
-    return true;
   }
 
   private BackPressureException full(String receiverId, long bytes, boolean engineWide,
       String waited) {
     return new BackPressureException("cannot store " + bytes + " bytes of receiver " + receiverId
         + waited + ": " + (engineWide
-            ? "the engine holds " + total + " bytes stored and not yet processed"
+            ? "the engine holds " + total.get() + " bytes stored and not yet processed"
                 + " (maxEngineUnprocessedBytes " + engineMax + ")"
-            : "it holds " + byReceiver.get(receiverId)[0] + " bytes stored and not yet processed"
+            : "it holds " + byReceiver.get(receiverId).get() + " bytes stored and not yet processed"
                 + " (maxUnprocessedBytes " + receiverMax.get(receiverId) + ")")
         + ": the BatchProcessor is behind; retry later, slow the source, or process faster");
   }
 
   /** Gives back room of a store that failed, or of the blocks of a completed batch. */
-  synchronized void release(String receiverId, long bytes) {
-    byReceiver.get(receiverId)[0] -= bytes;
-    total -= bytes;
-    notifyAll();
+  void release(String receiverId, long bytes) {
+    byReceiver.get(receiverId).addAndGet(-bytes);
+    total.addAndGet(-bytes);
+    if (engineMax != Long.MAX_VALUE || receiverMax.get(receiverId) != Long.MAX_VALUE) {
+      synchronized (this) {
+        if (waiting > 0) {
+          notifyAll();
+        }
+      }
+    }
   }
 
   /** A completed batch's blocks are processed: their room is free, their times forgotten. */
@@ -128,12 +153,12 @@ final class Backlog {
     return oldest == Long.MAX_VALUE ? fallback : oldest;
   }
 
-  synchronized long unprocessed(String receiverId) {
-    return byReceiver.get(receiverId)[0];
+  long unprocessed(String receiverId) {
+    return byReceiver.get(receiverId).get();
   }
 
-  synchronized long unprocessed() {
-    return total;
+  long unprocessed() {
+    return total.get();
   }
 
   /** Wakes waiting stores, so that they see a stop. */
