@@ -226,14 +226,17 @@ class AcknowledgementTest {
     };
     ExecutorService acks = Executors.newSingleThreadExecutor(t -> new Thread(t, "acks"));
     try {
-      MicroBatchEngine e = engine(r).completionExecutor(acks).build();
+      GatedStorage gated = new GatedStorage();
+      MicroBatchEngine e = engine(r).dataStorage(id -> gated).completionExecutor(acks).build();
       e.start();
+      gated.closeGate(); // every callback is attached before its store completes
       for (int i = 0; i < 50; i++) {
         r.context.store(ByteBuffer.wrap(new byte[] {(byte) i})).thenAccept(b -> {
           sleepQuietly(1); // a slow acknowledgement: the stop must wait for it
           events.add("ack on " + Thread.currentThread().getName());
         });
       }
+      gated.openGate();
       e.stop();
       assertThat(events).last().isEqualTo("drained");
       assertThat(events.subList(0, events.size() - 1)).isNotEmpty()

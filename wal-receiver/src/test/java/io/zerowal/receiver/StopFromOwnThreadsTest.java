@@ -104,10 +104,12 @@ class StopFromOwnThreadsTest {
     ManualReceiver r = new ManualReceiver();
     engine.set(builder(r, recorder).build());
     engine.get().start();
+    data.get("r1").closeGate(); // the callback is attached before the store completes
     r.context.store(new byte[] {'a'}).thenRun(() -> {
       engine.get().stopNow();
       stopReturnedOn.complete(Thread.currentThread().getName());
     });
+    data.get("r1").openGate();
 
     assertStopsWithoutHanging();
   }
