@@ -615,7 +615,10 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** What {@code store} does beyond {@code maxBufferedBytes}; default {@link BackPressure#BLOCK}. */
+    /**
+     * What {@code store} does beyond {@code maxBufferedBytes} or {@code maxUnprocessedBytes}:
+     * wait (at most {@link #maxBlockTime}) or throw; default {@link BackPressure#BLOCK}.
+     */
     public Builder backPressure(BackPressure backPressure) {
       this.backPressure = Objects.requireNonNull(backPressure, "backPressure");
       return this;

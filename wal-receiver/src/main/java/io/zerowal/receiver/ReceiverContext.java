@@ -28,9 +28,16 @@ import org.slf4j.LoggerFactory;
  * {@link MicroBatchEngine#stop()} then returns at once and the stop proceeds.
  *
  * <h2>Back-pressure</h2>
- * Bytes accepted and not yet durable are bounded per receiver; a store beyond the bound waits or
- * throws {@link BackPressureException}, as the engine was configured. An optional rate limit spaces
- * records out to a number per second.
+ * Bytes accepted and not yet durable are bounded per receiver ({@code maxBufferedBytes}), and so,
+ * optionally, are bytes stored and not yet processed ({@code maxUnprocessedBytes}, per receiver
+ * and engine-wide): a store beyond a bound waits (at most {@code maxBlockTime}) or throws
+ * {@link BackPressureException}, as the engine was configured, so that a slow processor slows the
+ * sources. An optional rate limit spaces records out to a number per second.
+ *
+ * <h2>Blocks</h2>
+ * {@link #store(List)} stores one block. Single records ({@link #store(ByteBuffer)}) are gathered:
+ * a record is stored at once when none of this receiver's blocks is in flight, otherwise with the
+ * records that arrive until the block in flight completes (or {@code blockInterval} passes).
  *
  * <h2>Supervision</h2>
  * As Spark's receivers, a receiver can {@link #reportError report an error} (logged once, handed to
