@@ -59,10 +59,8 @@ final class Backlog {
   boolean reserve(String receiverId, long bytes, BooleanSupplier stopped) {
     AtomicLong mine = byReceiver.get(receiverId);
     long receiverMax = this.receiverMax.get(receiverId);
-    if (receiverMax == Long.MAX_VALUE && engineMax == Long.MAX_VALUE) {
-      mine.addAndGet(bytes);
-      total.addAndGet(bytes);
-      return true;
+    if (!isBounded(receiverId)) {
+      return true; // counted per block by submitted(): no shared counter touched per record
     }
     BackPressure mode = this.mode.get(receiverId);
     long deadline = maxBlockNanos == Long.MAX_VALUE ? Long.MAX_VALUE
@@ -115,11 +113,30 @@ final class Backlog {
         + ": the BatchProcessor is behind; retry later, slow the source, or process faster");
   }
 
-  /** Gives back room of a store that failed, or of the blocks of a completed batch. */
+  private boolean isBounded(String receiverId) {
+    return engineMax != Long.MAX_VALUE || receiverMax.get(receiverId) != Long.MAX_VALUE;
+  }
+
+  /** A block of {@code payload} bytes goes to the data log: counted here if unbounded. */
+  void submitted(String receiverId, long payload) {
+    if (!isBounded(receiverId)) {
+      byReceiver.get(receiverId).addAndGet(payload);
+      total.addAndGet(payload);
+    }
+  }
+
+  /** Gives back the room {@link #reserve} took for a store that never reached a block. */
+  void releaseUnsubmitted(String receiverId, long bytes) {
+    if (isBounded(receiverId)) {
+      release(receiverId, bytes);
+    }
+  }
+
+  /** Gives back room of a submitted block that failed, or of the blocks of a completed batch. */
   void release(String receiverId, long bytes) {
     byReceiver.get(receiverId).addAndGet(-bytes);
     total.addAndGet(-bytes);
-    if (engineMax != Long.MAX_VALUE || receiverMax.get(receiverId) != Long.MAX_VALUE) {
+    if (isBounded(receiverId)) {
       synchronized (this) {
         if (waiting > 0) {
           notifyAll();

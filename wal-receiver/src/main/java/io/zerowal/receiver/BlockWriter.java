@@ -75,6 +75,7 @@ final class BlockWriter {
       ByteBuffer metadata, CompletableFuture<BlockInfo> result) {
     long floor;
     CompletableFuture<RecordHandle> data;
+    backlog.submitted(receiverId, payload);
     synchronized (room) {
       completing++; // until result's dependents ran: a graceful stop waits for them
     }
@@ -187,7 +188,9 @@ final class BlockWriter {
     synchronized (room) {
       completing++;
     }
-    refuse(result, reserved, payload);
+    release(reserved);
+    backlog.releaseUnsubmitted(receiverId, payload);
+    completeOnExecutor(() -> threads.fail(result, stoppedException()));
   }
 
   /** Waits for room for {@code size} bytes; false if the receiver stopped meanwhile. */
@@ -224,7 +227,7 @@ final class BlockWriter {
 
   /** Gives back the unprocessed-bytes room of a store refused before it reached a block. */
   void releaseUnprocessed(long payload) {
-    backlog.release(receiverId, payload);
+    backlog.releaseUnsubmitted(receiverId, payload);
   }
 
   /**
