@@ -22,14 +22,15 @@ public final class ReceiverQuickStart {
           private volatile Thread source;
 
           @Override public void onStart(ReceiverContext ctx) {
-            source = new Thread(() -> {
+            // A supervised thread: if it throws, the engine restarts this receiver.
+            source = ctx.startThread("source", () -> {
               for (long id = 0; !ctx.isStopped() && id < 10_000; id++) {
                 byte[] line = ("line " + id).getBytes(StandardCharsets.UTF_8);
-                // Completes once the block holding it is durable: ack upstream here (Kafka commit).
+                // Completes once the block holding it is durable, on a log's thread: ack upstream
+                // here if the source allows it (a Kafka consumer does not: see below).
                 ctx.store(line).thenAccept(block -> { /* upstream.ack(id) */ });
               }
             });
-            source.start();
           }
 
           @Override public void onStop() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ final class BatchLoop {
   private final EngineConfig config;
   private final BlockTracker tracker;
   private final LogCleaner cleaner;
+  private final Backlog backlog;
   private final Map<String, WriteAheadLog> dataLogs;
   private TreeMap<Long, List<BlockInfo>> toRerun; // only the batch thread, until it has re-run them
 
@@ -33,9 +35,13 @@ final class BatchLoop {
   private final AtomicLong batchesCompleted = new AtomicLong();
   private final AtomicLong recordsProcessed = new AtomicLong();
   private volatile BatchStats lastBatch;
+  private final AtomicLong missedIntervals = new AtomicLong();
+  private volatile Consumer<BatchStats> onBatchCompleted;
+  private long lastMissedWarningMillis; // only the batch thread
 
-  BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner) {
+  BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog) {
     this.config = config;
+    this.backlog = backlog;
     this.tracker = logs.tracker();
     this.cleaner = cleaner;
     this.dataLogs = logs.dataLogs();
@@ -52,27 +58,51 @@ final class BatchLoop {
       if (haltRequested) {
         return;
       }
-      runBatch(e.getKey(), e.getValue(), true);
+      runBatch(e.getKey(), e.getValue(), true, e.getKey(), 0);
     }
     toRerun = null;
     long interval = config.batchInterval().toMillis();
+    long expected = (System.currentTimeMillis() / interval + 1) * interval;
     while (!haltRequested) {
-      long due = (System.currentTimeMillis() / interval + 1) * interval;
+      long due = Math.max(expected, (System.currentTimeMillis() / interval + 1) * interval);
       sleepUntil(due);
       if (haltRequested) {
         return;
+      }
+      // The processor overran: the intervals between the one this batch should have had and now
+      // are missed. The batch takes everything stored meanwhile (up to the batch caps); its
+      // delay, counted from the interval it should have had, and the count make the lag visible
+      // instead of hiding it behind the next due time.
+      long missed = (due - expected) / interval;
+      if (missed > 0) {
+        missedIntervals.addAndGet(missed);
+        long nowMillis = System.currentTimeMillis();
+        if (nowMillis - lastMissedWarningMillis >= 60_000) {
+          lastMissedWarningMillis = nowMillis;
+          log.warn("engine {}: batches run {} ms late: the BatchProcessor takes longer than"
+              + " batchInterval {} ({} intervals missed since start); bound what waits with"
+              + " maxUnprocessedBytes", config.name(), nowMillis - expected,
+              config.batchInterval(), missedIntervals.get());
+        }
       }
       long last = tracker.lastBatchTime();
       // Batch times are unique and increasing even if the clock went back across a restart.
       long batchTime = last == TrackerEvent.NO_BATCH ? due : Math.max(due, last + interval);
       if (drainRequested) {
-        if (tracker.unallocatedCount() > 0) {
-          runBatch(batchTime, tracker.allocate(batchTime), false);
+        // Everything stored goes, in as many batches as the caps allow.
+        while (tracker.unallocatedCount() > 0 && !haltRequested) {
+          runBatch(batchTime, allocate(batchTime), false, expected, missed);
+          batchTime += interval;
         }
         return;
       }
-      runBatch(batchTime, tracker.allocate(batchTime), false);
+      runBatch(batchTime, allocate(batchTime), false, expected, missed);
+      expected = due + interval;
     }
+  }
+
+  private List<BlockInfo> allocate(long batchTime) {
+    return tracker.allocate(batchTime, config.maxBatchRecords(), config.maxBatchBytes());
   }
 
   /** Runs one last batch of everything stored, then ends; for a graceful stop. */
@@ -103,7 +133,12 @@ final class BatchLoop {
     }
   }
 
-  private void runBatch(long batchTime, List<BlockInfo> blocks, boolean recovered) {
+  /**
+   * Runs one batch; {@code dueMillis} is when it should have started (the first interval after
+   * the previous batch's), so that its scheduling delay shows how far processing is behind.
+   */
+  private void runBatch(long batchTime, List<BlockInfo> blocks, boolean recovered,
+      long dueMillis, long missed) {
     long startMillis = System.currentTimeMillis();
     long startNanos = System.nanoTime();
     Batch batch = new Batch(batchTime, blocks, recovered, this::readBlock);
@@ -115,17 +150,24 @@ final class BatchLoop {
           e);
     }
     long metadataFrom = tracker.complete(batchTime);
+    long doneMillis = System.currentTimeMillis();
+    long oldest = backlog.oldestRecordMillis(blocks, Math.min(batchTime, startMillis));
     BatchStats stats = new BatchStats(batchTime, blocks.size(), batch.recordCount(), batch.bytes(),
-        recovered, Duration.ofMillis(startMillis - batchTime),
-        Duration.ofNanos(System.nanoTime() - startNanos));
+        recovered, Duration.ofMillis(startMillis - Math.min(dueMillis, batchTime)),
+        Duration.ofNanos(System.nanoTime() - startNanos),
+        Duration.ofMillis(Math.max(0, doneMillis - oldest)), missed);
     lastBatch = stats;
     batchesCompleted.incrementAndGet();
     recordsProcessed.addAndGet(stats.records());
     LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
+    // After the cleanup: new stores fill the room only once the processed segments are gone, so
+    // disk use stays near maxUnprocessedBytes.
+    backlog.processed(blocks);
     log.debug("{}; deleted {} data and {} metadata segments", stats, deleted.dataSegments(),
         deleted.metadataSegments());
-    if (config.onBatchCompleted() != null) {
-      config.onBatchCompleted().accept(stats);
+    Consumer<BatchStats> listener = onBatchCompleted;
+    if (listener != null) {
+      listener.accept(stats);
     }
   }
 
@@ -139,6 +181,15 @@ final class BatchLoop {
 
   long recordsProcessed() {
     return recordsProcessed.get();
+  }
+
+  void onBatchCompleted(Consumer<BatchStats> listener) {
+    this.onBatchCompleted = listener;
+  }
+
+  /** Batch intervals that passed without a batch starting, since start: processing overran. */
+  long missedIntervals() {
+    return missedIntervals.get();
   }
 
   BatchStats lastBatch() {

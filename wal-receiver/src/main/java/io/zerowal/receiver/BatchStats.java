@@ -11,9 +11,12 @@ public final class BatchStats {
   private final boolean recovered;
   private final Duration schedulingDelay;
   private final Duration processingTime;
+  private final Duration endToEndLatency;
+  private final long missedIntervals;
 
   BatchStats(long batchTime, int blocks, long records, long bytes, boolean recovered,
-      Duration schedulingDelay, Duration processingTime) {
+      Duration schedulingDelay, Duration processingTime, Duration endToEndLatency,
+      long missedIntervals) {
     this.batchTime = batchTime;
     this.blocks = blocks;
     this.records = records;
@@ -21,6 +24,8 @@ public final class BatchStats {
     this.recovered = recovered;
     this.schedulingDelay = schedulingDelay;
     this.processingTime = processingTime;
+    this.endToEndLatency = endToEndLatency;
+    this.missedIntervals = missedIntervals;
   }
 
   public long batchTime() {
@@ -44,9 +49,31 @@ public final class BatchStats {
     return recovered;
   }
 
-  /** From the batch time to the start of processing (negative for a final batch cut early by stop). */
+  /**
+   * From when the batch should have started (the first batch interval after the previous batch's,
+   * or its batch time) to the start of processing: grows when the processor is slower than the
+   * batch interval, instead of resetting at every interval. Negative for a final batch cut early
+   * by a stop.
+   */
   public Duration schedulingDelay() {
     return schedulingDelay;
+  }
+
+  /**
+   * From the arrival of the batch's oldest record (its first {@code store}) to the durable
+   * completion of the batch: the lag a record sees, store wait, batching and processing included.
+   * For blocks stored before the engine started, counted from the batch time.
+   */
+  public Duration endToEndLatency() {
+    return endToEndLatency;
+  }
+
+  /**
+   * Batch intervals that passed, before this batch, without a batch starting because the previous
+   * one was still running; 0 when processing keeps up.
+   */
+  public long missedIntervals() {
+    return missedIntervals;
   }
 
   /** From the start of processing to the durable completion. */
@@ -58,6 +85,7 @@ public final class BatchStats {
   public String toString() {
     return "BatchStats{time=" + batchTime + ", blocks=" + blocks + ", records=" + records
         + ", bytes=" + bytes + (recovered ? ", recovered" : "") + ", delay=" + schedulingDelay
-        + ", processing=" + processingTime + "}";
+        + ", processing=" + processingTime + ", endToEnd=" + endToEndLatency
+        + (missedIntervals > 0 ? ", missedIntervals=" + missedIntervals : "") + "}";
   }
 }

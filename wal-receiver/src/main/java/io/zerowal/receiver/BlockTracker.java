@@ -29,20 +29,38 @@ final class BlockTracker {
     this.maxRecordSize = maxRecordSize;
   }
 
-  /** Journals a block, already durable in its data log; the future completes when the event is durable. */
-  synchronized CompletableFuture<RecordHandle> addBlock(BlockInfo block) {
-    return append(new TrackerEvent.BlockAdded(block));
+  /**
+   * Journals a block, already durable in its data log, with its receiver's metadata (null for
+   * none); the future completes when the event is durable.
+   */
+  synchronized CompletableFuture<RecordHandle> addBlock(BlockInfo block, ByteBuffer metadata) {
+    return append(new TrackerEvent.BlockAdded(block, metadata));
+  }
+
+  /** The latest metadata journaled for {@code receiverId} (maybe not yet durable); null if none. */
+  synchronized ByteBuffer metadata(String receiverId) {
+    return state.metadata(receiverId);
   }
 
   /**
-   * Journals the batch of {@code batchTime} as every unallocated block, and waits until that is
-   * durable.
+   * Journals the batch of {@code batchTime} as the unallocated blocks, oldest first, up to
+   * {@code maxRecords} and {@code maxBytes} (at least one block), and waits until that is durable.
    */
-  List<BlockInfo> allocate(long batchTime) {
+  List<BlockInfo> allocate(long batchTime, long maxRecords, long maxBytes) {
     List<BlockInfo> blocks;
     CompletableFuture<RecordHandle> durable;
     synchronized (this) {
       blocks = state.unallocated();
+      long records = 0;
+      long bytes = 0;
+      for (int i = 0; i < blocks.size(); i++) {
+        records += blocks.get(i).recordCount();
+        bytes += blocks.get(i).bytes();
+        if (i > 0 && (records > maxRecords || bytes > maxBytes)) {
+          blocks = new java.util.ArrayList<>(blocks.subList(0, i)); // the rest waits its turn
+          break;
+        }
+      }
       // Events are bounded by the log's record size: a large batch takes several, all appended
       // here under the lock, and the batch runs only after the last one is durable.
       int from = 0;
@@ -102,8 +120,17 @@ final class BlockTracker {
     return state.oldestNeeded();
   }
 
+  /** Every block not yet in a completed batch. */
+  synchronized List<BlockInfo> allBlocks() {
+    return state.allBlocks();
+  }
+
   synchronized long lastBatchTime() {
     return state.lastBatchTime();
+  }
+
+  synchronized int uncompletedCount() {
+    return state.uncompletedCount();
   }
 
   synchronized int unallocatedCount() {

@@ -8,6 +8,8 @@ import io.zerowal.core.WriteAheadLog;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -22,16 +24,22 @@ final class BlockWriter {
   private final WriteAheadLog dataLog;
   private final BlockTracker tracker;
   private final LogCleaner.Floors floors;
+  private final Backlog backlog;
+  private final long maxBlockNanos;
   private final long maxBufferedBytes;
   private final BackPressure backPressure;
   private final Consumer<Throwable> onLogFailure;
   private final EngineThreads threads;
+  private volatile Runnable onDurableStore = () -> { };
 
   private final Object appendLock = new Object();
   private boolean appendsClosed; // guarded by appendLock
 
   private final Object room = new Object();
   private long buffered; // guarded by room
+  private int completing; // guarded by room: blocks submitted whose futures have not completed
+  private final Executor completionExecutor;
+  private volatile ByteBuffer durableMetadata;
   private volatile boolean stopped;
 
   private final AtomicLong records = new AtomicLong();
@@ -39,28 +47,41 @@ final class BlockWriter {
   private final AtomicLong blocks = new AtomicLong();
   private final AtomicLong latencyNanos = new AtomicLong();
   private final AtomicLong maxLatencyNanos = new AtomicLong();
+  private final LatencyHistogram latencies = new LatencyHistogram();
 
   BlockWriter(String receiverId, WriteAheadLog dataLog, BlockTracker tracker,
-      LogCleaner.Floors floors, EngineConfig config, Consumer<Throwable> onLogFailure,
-      EngineThreads threads) {
+      LogCleaner.Floors floors, Backlog backlog, EngineConfig config,
+      Consumer<Throwable> onLogFailure, EngineThreads threads) {
     this.receiverId = receiverId;
+    this.backlog = backlog;
+    this.maxBlockNanos = config.maxBlockTime() == null ? Long.MAX_VALUE
+        : config.maxBlockTime().toNanos();
     this.dataLog = dataLog;
     this.tracker = tracker;
     this.floors = floors;
-    this.maxBufferedBytes = config.maxBufferedBytes();
-    this.backPressure = config.backPressure();
+    this.maxBufferedBytes = config.maxBufferedBytes(receiverId);
+    this.backPressure = config.backPressure(receiverId);
     this.onLogFailure = onLogFailure;
     this.threads = threads;
+    this.completionExecutor = config.completionExecutor();
+    this.durableMetadata = tracker.metadata(receiverId); // recovered: all durable
   }
 
-  /** Appends an encoded block; {@code result} completes once the block and its BlockAdded are durable. */
+  /**
+   * Appends an encoded block with the receiver's {@code metadata} (null for none);
+   * {@code result} completes once the block and its BlockAdded are durable.
+   */
   void submit(ByteBuffer block, int count, long payload, long reserved, long startNanos,
-      CompletableFuture<BlockInfo> result) {
+      ByteBuffer metadata, CompletableFuture<BlockInfo> result) {
     long floor;
     CompletableFuture<RecordHandle> data;
+    backlog.submitted(receiverId, payload);
+    synchronized (room) {
+      completing++; // until result's dependents ran: a graceful stop waits for them
+    }
     synchronized (appendLock) {
       if (appendsClosed) {
-        refuse(result, reserved);
+        refuse(result, reserved, payload);
         return;
       }
       try {
@@ -73,15 +94,14 @@ final class BlockWriter {
           throw e;
         }
       } catch (RuntimeException e) {
-        release(reserved);
-        threads.fail(result, e);
+        fail(result, reserved, payload, e);
         return;
       }
     }
     data.whenComplete((handle, error) -> {
       if (error != null) {
         floors.release(floor);
-        fail(result, reserved, error);
+        fail(result, reserved, payload, error);
         return;
       }
       BlockInfo info = new BlockInfo(receiverId, count, payload, handle);
@@ -89,9 +109,9 @@ final class BlockWriter {
       try {
         // The block is durable in the data log before its BlockAdded is appended: a crash can
         // leave data without metadata (never acknowledged, cleaned later) but never the reverse.
-        added = tracker.addBlock(info);
+        added = tracker.addBlock(info, metadata);
       } catch (RuntimeException e) {
-        fail(result, reserved, e);
+        fail(result, reserved, payload, e);
         return;
       } finally {
         // After the tracker holds the block, so that cleanup sees it in one place or the other.
@@ -99,24 +119,56 @@ final class BlockWriter {
       }
       added.whenComplete((h, metaError) -> {
         if (metaError != null) {
-          fail(result, reserved, metaError);
+          fail(result, reserved, payload, metaError);
           return;
+        }
+        if (metadata != null) {
+          durableMetadata = metadata; // BlockAdded events complete in order
         }
         release(reserved);
         long latency = System.nanoTime() - startNanos;
+        backlog.stored(info, System.currentTimeMillis() - latency / 1_000_000);
         records.addAndGet(count);
         bytes.addAndGet(payload);
         blocks.incrementAndGet();
         latencyNanos.addAndGet(latency);
         maxLatencyNanos.accumulateAndGet(latency, Math::max);
-        threads.complete(result, info);
+        latencies.record(latency);
+        onDurableStore.run();
+        completeOnExecutor(() -> threads.complete(result, info));
       });
     });
   }
 
-  private void fail(CompletableFuture<BlockInfo> result, long reserved, Throwable error) {
+  /** Runs a completion on the configured executor, or here; then counts it done. */
+  private void completeOnExecutor(Runnable completion) {
+    Runnable counted = () -> {
+      try {
+        completion.run();
+      } finally {
+        synchronized (room) {
+          completing--;
+          room.notifyAll();
+        }
+      }
+    };
+    if (completionExecutor == null) {
+      counted.run();
+      return;
+    }
+    try {
+      completionExecutor.execute(counted);
+    } catch (RejectedExecutionException e) {
+      // A shut-down executor must not leave a store hanging: complete here instead.
+      counted.run();
+    }
+  }
+
+  private void fail(CompletableFuture<BlockInfo> result, long reserved, long payload,
+      Throwable error) {
     release(reserved);
-    threads.fail(result, error);
+    backlog.release(receiverId, payload);
+    completeOnExecutor(() -> threads.fail(result, error));
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
     if (cause instanceof LogFailedException) {
@@ -124,15 +176,28 @@ final class BlockWriter {
     }
   }
 
-  /** Fails a store refused because the engine stops, and gives its room back. */
-  void refuse(CompletableFuture<BlockInfo> result, long reserved) {
+  /** Fails a submitted store refused because the engine stops, and gives its room back. */
+  private void refuse(CompletableFuture<BlockInfo> result, long reserved, long payload) {
     release(reserved);
-    threads.fail(result, stoppedException());
+    backlog.release(receiverId, payload);
+    completeOnExecutor(() -> threads.fail(result, stoppedException()));
+  }
+
+  /** Fails a store its generator held when the engine stopped, and gives its room back. */
+  void refuseHeld(CompletableFuture<BlockInfo> result, long reserved, long payload) {
+    synchronized (room) {
+      completing++;
+    }
+    release(reserved);
+    backlog.releaseUnsubmitted(receiverId, payload);
+    completeOnExecutor(() -> threads.fail(result, stoppedException()));
   }
 
   /** Waits for room for {@code size} bytes; false if the receiver stopped meanwhile. */
   boolean reserve(long size) {
     synchronized (room) {
+      long deadline = maxBlockNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+          : System.nanoTime() + maxBlockNanos;
       while (buffered > 0 && buffered + size > maxBufferedBytes) {
         if (backPressure == BackPressure.FAIL_FAST) {
           throw new BackPressureException("receiver " + receiverId + " already buffers " + buffered
@@ -141,6 +206,11 @@ final class BlockWriter {
         }
         if (stopped) {
           return false;
+        }
+        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+          throw new BackPressureException("receiver " + receiverId + " waited maxBlockTime for"
+              + " room: it buffers " + buffered + " bytes not yet durable (maxBufferedBytes "
+              + maxBufferedBytes + "); the log is slower than the source");
         }
         try {
           room.wait(10);
@@ -155,11 +225,30 @@ final class BlockWriter {
     }
   }
 
+  /** Gives back the unprocessed-bytes room of a store refused before it reached a block. */
+  void releaseUnprocessed(long payload) {
+    backlog.releaseUnsubmitted(receiverId, payload);
+  }
+
+  /**
+   * Takes unprocessed-bytes room for {@code payload}; false if the receiver stopped meanwhile.
+   *
+   * @throws BackPressureException as {@link Backlog#reserve}
+   */
+  boolean reserveUnprocessed(long payload) {
+    return backlog.reserve(receiverId, payload, () -> stopped);
+  }
+
   void release(long size) {
     synchronized (room) {
       buffered -= size;
       room.notifyAll();
     }
+  }
+
+  /** Runs {@code hook} after each durable store, before its future completes. */
+  void onDurableStore(Runnable hook) {
+    this.onDurableStore = hook;
   }
 
   boolean isStopped() {
@@ -182,18 +271,34 @@ final class BlockWriter {
     }
   }
 
-  /** Waits until every accepted store has completed, one way or the other. */
-  void awaitStored() {
+  /**
+   * Waits until every accepted store has completed, one way or the other, and the dependents its
+   * future had then have run, or until {@code deadlineNanos} ({@link System#nanoTime()}).
+   *
+   * @return false if the deadline passed first
+   */
+  boolean awaitStored(long deadlineNanos) {
     synchronized (room) {
-      while (buffered > 0) {
+      while (buffered > 0 || completing > 0) {
+        long wait = deadlineNanos - System.nanoTime();
+        if (wait <= 0) {
+          return false;
+        }
         try {
-          room.wait(10);
+          room.wait(Math.max(1, Math.min(10, wait / 1_000_000)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
+      return true;
     }
+  }
+
+  /** The latest metadata stored durably with a block of this receiver, read-only; null if none. */
+  ByteBuffer durableMetadata() {
+    ByteBuffer m = durableMetadata;
+    return m == null ? null : m.duplicate();
   }
 
   ReceiverStats stats() {
@@ -202,7 +307,8 @@ final class BlockWriter {
       b = buffered;
     }
     return new ReceiverStats(receiverId, records.get(), bytes.get(), blocks.get(),
-        latencyNanos.get(), maxLatencyNanos.get(), b);
+        latencyNanos.get(), maxLatencyNanos.get(), b, backlog.unprocessed(receiverId),
+        latencies.snapshot());
   }
 
   IllegalStateException stoppedException() {

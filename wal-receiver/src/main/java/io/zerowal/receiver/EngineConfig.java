@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -33,7 +34,19 @@ record EngineConfig(
     long maxRecordsPerSecond,
     long dataSegmentSize,
     long metadataSegmentSize,
-    Consumer<BatchStats> onBatchCompleted) {
+    Consumer<BatchStats> onBatchCompleted,
+    String name,
+    RestartPolicy restartPolicy,
+    boolean stopEngineOnReceiverFailure,
+    FailureListener failureListener,
+    Executor completionExecutor,
+    Duration gracefulStopTimeout,
+    long maxUnprocessedBytes,
+    long maxEngineUnprocessedBytes,
+    Duration maxBlockTime,
+    long maxBatchRecords,
+    long maxBatchBytes,
+    Map<String, ReceiverOptions> receiverOptions) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a
@@ -50,17 +63,42 @@ record EngineConfig(
    * @throws IllegalArgumentException if the options contradict each other
    */
   EngineConfig {
-    if (dataStorage == null || metadataStorage == null || processor == null) {
-      throw new IllegalStateException("dataStorage, metadataStorage and processor are required");
+    if (dataStorage == null) {
+      throw new IllegalStateException("dataStorage is required: where each receiver's data log"
+          + " lives, e.g. .dataStorage(LocalStorage.under(dir))");
     }
-    if (maxBlockBytes > dataSegmentSize - 1024) {
-      throw new IllegalArgumentException("maxBlockBytes " + maxBlockBytes + " does not fit in"
-          + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
-          + " maxBlockBytes");
+    if (metadataStorage == null) {
+      throw new IllegalStateException("metadataStorage is required: where the engine's metadata"
+          + " log lives");
     }
-    if (maxBufferedBytes < maxBlockBytes) {
-      throw new IllegalArgumentException("maxBufferedBytes " + maxBufferedBytes
-          + " is below maxBlockBytes " + maxBlockBytes + ": a full block could never be stored");
+    if (processor == null) {
+      throw new IllegalStateException("processor is required: the work done on each batch");
+    }
+    if (receivers.isEmpty()) {
+      throw new IllegalStateException("no receiver was added: add one with .receiver(id, receiver)"
+          + " (an engine without receivers would only re-run what its logs hold)");
+    }
+    receiverOptions = Map.copyOf(receiverOptions);
+    for (String id : receivers.keySet()) {
+      ReceiverOptions o = receiverOptions.getOrDefault(id, ReceiverOptions.defaults());
+      String of = receiverOptions.containsKey(id) ? " (of receiver " + id + ")" : "";
+      int block = o.maxBlockBytesOr(maxBlockBytes);
+      long buffered = o.maxBufferedBytesOr(maxBufferedBytes);
+      Duration interval = o.blockIntervalOr(blockInterval);
+      if (block > dataSegmentSize - 1024) {
+        throw new IllegalArgumentException("maxBlockBytes " + block + of + " does not fit in"
+            + " dataSegmentSize " + dataSegmentSize + ": raise dataSegmentSize or lower"
+            + " maxBlockBytes");
+      }
+      if (buffered < block) {
+        throw new IllegalArgumentException("maxBufferedBytes " + buffered + of
+            + " is below maxBlockBytes " + block + ": a full block could never be stored");
+      }
+      if (interval.compareTo(batchInterval) > 0) {
+        throw new IllegalArgumentException("blockInterval " + interval + of + " is longer than"
+            + " batchInterval " + batchInterval + ": every batch would wait for blocks cut later;"
+            + " lower blockInterval or raise batchInterval");
+      }
     }
     receivers = Collections.unmodifiableMap(new LinkedHashMap<>(receivers)); // keeps their order
   }
@@ -74,6 +112,15 @@ record EngineConfig(
           + value);
     }
     return value;
+  }
+
+  /** {@code d} if it is not negative. */
+  static Duration atLeastZero(Duration d, String option) {
+    Objects.requireNonNull(d, option);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(option + " must not be negative, got " + d);
+    }
+    return d;
   }
 
   /** {@code d} if it is at least 1 ms. */
@@ -112,6 +159,51 @@ record EngineConfig(
             + "\"): ids must be unique ignoring case");
       }
     }
+  }
+
+  ReceiverOptions options(String receiverId) {
+    return receiverOptions.getOrDefault(receiverId, ReceiverOptions.defaults());
+  }
+
+  int maxBlockBytes(String receiverId) {
+    return options(receiverId).maxBlockBytesOr(maxBlockBytes);
+  }
+
+  long maxRecordsPerSecond(String receiverId) {
+    return options(receiverId).maxRecordsPerSecondOr(maxRecordsPerSecond);
+  }
+
+  long maxBufferedBytes(String receiverId) {
+    return options(receiverId).maxBufferedBytesOr(maxBufferedBytes);
+  }
+
+  long maxUnprocessedBytes(String receiverId) {
+    return options(receiverId).maxUnprocessedBytesOr(maxUnprocessedBytes);
+  }
+
+  BackPressure backPressure(String receiverId) {
+    return options(receiverId).backPressureOr(backPressure);
+  }
+
+  Duration blockInterval(String receiverId) {
+    return options(receiverId).blockIntervalOr(blockInterval);
+  }
+
+  /** Checks an engine name: the rules of a receiver id, which it shares with thread names. */
+  static void checkName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty() || name.length() > 64 || !SAFE_ID.matcher(name).matches()) {
+      throw new IllegalArgumentException("engine name \"" + name + "\" must be 1 to 64 characters"
+          + " of [A-Za-z0-9._-] starting with a letter or digit");
+    }
+  }
+
+  /**
+   * Largest metadata a receiver stores with a block: every receiver's latest goes into each
+   * snapshot, which must fit in half a metadata segment next to the blocks it lists.
+   */
+  int maxMetadataBytes() {
+    return (int) Math.min(64 << 10, metadataSegmentSize / 8 / Math.max(1, receivers.size()));
   }
 
   /** Largest metadata record: a snapshot must fit in half a segment, so compaction can roll. */

@@ -3,6 +3,8 @@ package io.zerowal.receiver;
 import io.zerowal.core.CorruptLogException;
 import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.Storage;
+import io.zerowal.core.storage.StorageLockedException;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +64,7 @@ final class EngineLogs implements AutoCloseable {
             "dataStorage returned null for receiver " + id);
         dataLogs.put(id, strict(storage, () -> WriteAheadLog.builder(storage)
             .durability(config.durability()).segmentSize(config.dataSegmentSize())
-            .maxRecordSize(config.maxBlockBytes()).open(), "the data log of receiver " + id));
+            .maxRecordSize(config.maxBlockBytes(id)).open(), "the data log of receiver " + id));
       }
       RecoveryReader.checkData(state, dataLogs);
       TreeMap<Long, List<BlockInfo>> toRerun = state.uncompleted();
@@ -80,6 +82,14 @@ final class EngineLogs implements AutoCloseable {
   private static <T> T strict(Storage storage, Supplier<T> opening, String which) {
     try {
       return opening.get();
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof StorageLockedException locked) {
+        // The log wraps the lock conflict; say which of the engine's logs, and what to do.
+        throw new UncheckedIOException(which + " (" + storage.describe() + ") is locked by another"
+            + " writer: another engine, in this or another process, has it open. Stop that engine"
+            + " first, or give this one storage of its own (" + locked.getMessage() + ")", locked);
+      }
+      throw e;
     } catch (CorruptLogException e) {
       // The log's own advice (open it with SKIP_CORRUPT) is not something the engine can do.
       String problem = e.getMessage();
@@ -105,6 +115,22 @@ final class EngineLogs implements AutoCloseable {
 
   WriteAheadLog metadata() {
     return metadata;
+  }
+
+  /** The recovery report of every log at this start: "metadata" and each receiver id. */
+  Map<String, io.zerowal.core.RecoveryReport> recoveryReports() {
+    Map<String, io.zerowal.core.RecoveryReport> m = new LinkedHashMap<>();
+    m.put("metadata", metadata.recoveryReport());
+    dataLogs.forEach((id, l) -> m.put(id, l.recoveryReport()));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The stats of every log now: "metadata" and each receiver id. */
+  Map<String, io.zerowal.core.LogStats> stats() {
+    Map<String, io.zerowal.core.LogStats> m = new LinkedHashMap<>();
+    m.put("metadata", metadata.stats());
+    dataLogs.forEach((id, l) -> m.put(id, l.stats()));
+    return Collections.unmodifiableMap(m);
   }
 
   /** The data logs by receiver id, in the receivers' order. */

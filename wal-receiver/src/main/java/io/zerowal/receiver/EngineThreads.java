@@ -3,6 +3,7 @@ package io.zerowal.receiver;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.MDC;
 
 /**
  * Knows which threads are the engine's own: the threads it starts, and any thread while it runs a
@@ -11,21 +12,61 @@ import java.util.concurrent.ConcurrentHashMap;
  * not wait for the engine to terminate: termination needs that very thread to return.
  */
 final class EngineThreads {
+  /** The MDC key holding the engine's name on its threads, for log patterns: {@code %X{zerowal.engine}}. */
+  static final String MDC_KEY = "zerowal.engine";
+
+  private final String prefix;
+  private final String engineName;
   private final Set<Thread> started = ConcurrentHashMap.newKeySet();
+  /** Receivers' threads started through their context: own, but never joined by the engine. */
+  private final Set<Thread> receiverThreads = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<int[]> callbackDepth = ThreadLocal.withInitial(() -> new int[1]);
 
-  /** Starts {@code body} on a new thread of the engine. */
+  /** Threads named {@code zerowal-<engineName>-<what>}, so that two engines in a JVM differ. */
+  EngineThreads(String engineName) {
+    this.prefix = "zerowal-" + engineName + "-";
+    this.engineName = engineName;
+  }
+
+  /** Starts {@code body} on a new thread of the engine, named {@code zerowal-<engine>-<name>}. */
   Thread start(String name, boolean daemon, Runnable body) {
-    Thread t = new Thread(body, name);
+    Thread t = new Thread(() -> {
+      MDC.put(MDC_KEY, engineName);
+      try {
+        body.run();
+      } finally {
+        started.remove(Thread.currentThread()); // finished: nothing to join
+      }
+    }, prefix + name);
     t.setDaemon(daemon);
     started.add(t);
     t.start();
     return t;
   }
 
+  /**
+   * Starts a receiver's thread: the engine's own (a stop called there returns at once) but not
+   * joined by a stop, since only the receiver's {@code onStop} can end it.
+   */
+  Thread startReceiverThread(String name, Runnable body) {
+    Thread t = new Thread(() -> {
+      MDC.put(MDC_KEY, engineName);
+      try {
+        body.run();
+      } finally {
+        receiverThreads.remove(Thread.currentThread());
+      }
+    }, prefix + name);
+    receiverThreads.add(t);
+    t.start();
+    return t;
+  }
+
   /** True on a thread the engine started or one running a callback of this engine. */
   boolean isCurrentOwn() {
-    return started.contains(Thread.currentThread()) || callbackDepth.get()[0] > 0;
+    Thread current = Thread.currentThread();
+    return started.contains(current) || receiverThreads.contains(current)
+        || callbackDepth.get()[0] > 0;
   }
 
   /** Runs user code, marking the current thread as the engine's meanwhile. */

@@ -14,6 +14,7 @@ final class Lifecycle {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile State state = State.NEW; // written under this
   private volatile Throwable failure; // written under this
+  private volatile boolean failureThrown; // written under this: start() threw it already
 
   /**
    * Runs {@code startUp} and enters the running state; if it throws, the engine is terminated.
@@ -22,7 +23,11 @@ final class Lifecycle {
    */
   synchronized void start(Runnable startUp) {
     if (state != State.NEW) {
-      throw new IllegalStateException("the engine was already started; build a new one");
+      throw new IllegalStateException(state == State.RUNNING
+          ? "the engine is already running"
+          : "the engine was started before and is " + (state == State.STOPPING ? "stopping"
+              : "stopped") + ": an engine runs once; build a new one (the same Builder builds"
+              + " another on the same logs, which recovers where this one stopped)");
     }
     try {
       startUp.run();
@@ -53,6 +58,19 @@ final class Lifecycle {
     }
     failure = t;
     return true;
+  }
+
+  /** Records a failure that is reported otherwise (thrown to the caller), without logging. */
+  synchronized void failQuietly(Throwable t) {
+    if (failure == null) {
+      failure = t;
+      failureThrown = true;
+    }
+  }
+
+  /** The failure, unless {@code start()} threw it already; null if none. */
+  Throwable failureToThrow() {
+    return failureThrown ? null : failure;
   }
 
   /** The engine's threads are done and its logs closed. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * MicroBatchEngine engine = MicroBatchEngine.builder()
- *     .dataStorage(id -> new LocalStorage(dir.resolve("data").resolve(id)))
- *     .metadataStorage(new LocalStorage(dir.resolve("metadata")))
+ *     .dataStorage(id -> local(dir.resolve("data").resolve(id))) // local: new LocalStorage(path),
+ *     .metadataStorage(local(dir.resolve("metadata")))           // its IOException unchecked
  *     .batchInterval(Duration.ofSeconds(1))
  *     .receiver("orders", new KafkaReceiver(...))
  *     .processor(batch -> sink.write(batch.batchTime(), batch.records()))
@@ -46,24 +47,37 @@ import org.slf4j.LoggerFactory;
  * acknowledged blocks or completed batches without anyone deciding it.
  *
  * <h2>Threads</h2>
- * One batch thread ({@code zerowal-batches}), one block-cutting thread ({@code zerowal-blocks}),
- * a stopping thread ({@code zerowal-stop}) when a stop is called on one of the engine's own threads,
- * and each log's writer and completion threads; receivers bring their own. All methods are
- * thread-safe.
+ * One batch thread ({@code zerowal-<name>-batches}, see {@link Builder#name}), one block-cutting
+ * thread ({@code zerowal-<name>-blocks}), a stopping thread ({@code zerowal-<name>-stop}) when a
+ * stop is called on one of the engine's own threads, short-lived threads restarting or stopping a
+ * receiver, and each log's writer and completion threads; receivers bring their own or start
+ * supervised ones with {@link ReceiverContext#startThread}. The engine's threads carry its name in
+ * the SLF4J MDC under {@code zerowal.engine}. All methods are thread-safe.
+ *
+ * <h2>Failures</h2>
+ * A failing receiver is restarted or stopped alone ({@link ReceiverContext}, {@link RestartPolicy});
+ * a failing batch or log stops the engine ({@link #failure()}). Each failure is logged once and
+ * handed to the {@link FailureListener}.
  */
 public final class MicroBatchEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MicroBatchEngine.class);
 
   private final EngineConfig config;
   private final Lifecycle lifecycle = new Lifecycle();
-  private final EngineThreads threads = new EngineThreads();
+  private final EngineThreads threads;
+  private volatile FailureListener failureListener;
+  private volatile Consumer<BatchStats> onBatchCompleted;
   // Set once by start(), under the lifecycle's lock, before any thread that reads them starts.
   private volatile EngineLogs logs;
   private volatile Receivers receivers;
   private volatile BatchLoop loop;
+  private volatile Backlog backlog;
 
   private MicroBatchEngine(EngineConfig config) {
     this.config = config;
+    this.threads = new EngineThreads(config.name());
+    this.failureListener = config.failureListener();
+    this.onBatchCompleted = config.onBatchCompleted();
   }
 
   public static Builder builder() {
@@ -75,27 +89,48 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Opens the logs, recovers, starts the threads and calls every receiver's {@code onStart}.
    *
+   * <p>If a receiver's {@code onStart} throws, the start fails: the receivers already started are
+   * stopped, the engine's threads end and its logs are closed before the exception is thrown, so
+   * nothing is left running; what was stored meanwhile stays in the logs for the next start.
+   *
    * @throws CorruptMetadataException if a log is corrupt, the metadata log cannot be trusted, or an
    *     acknowledged block is missing from its data log; nothing is started
-   * @throws IllegalStateException if called twice
+   * @throws EngineFailedException if a receiver failed to start; nothing is left running
+   * @throws IllegalStateException if called twice: an engine runs once
    */
   public void start() {
     lifecycle.start(() -> {
       logs = EngineLogs.open(config);
       LogCleaner cleaner = new LogCleaner(logs);
-      loop = new BatchLoop(config, logs, cleaner); // before anything can call fail()
-      receivers = new Receivers(config, logs, cleaner, threads, this::fail);
+      backlog = new Backlog(config, logs.tracker().allBlocks());
+      loop = new BatchLoop(config, logs, cleaner, backlog); // before anything can call fail()
+      loop.onBatchCompleted(onBatchCompleted);
+      receivers = new Receivers(config, logs, cleaner, backlog, threads,
+          new ReceiverSupervisor.Engine() {
+        @Override
+        public void report(ReceiverFailure failure) {
+          notifyListener(l -> l.onReceiverFailure(failure));
+        }
+
+        @Override
+        public void fail(Throwable t) {
+          MicroBatchEngine.this.fail(t);
+        }
+      });
       receivers.startCutting();
-      threads.start("zerowal-batches", false, this::runBatches);
+      threads.start("batches", false, this::runBatches);
     });
     try {
       receivers.startAll();
     } catch (EngineFailedException e) {
-      fail(e);
+      lifecycle.failQuietly(e); // thrown to the caller: that is its one report
+      halt();
+      lifecycle.awaitTerminated(threads);
+      throw e;
     }
-    log.info("engine started: receivers {}, batchInterval {}, blockInterval {}, durability {}",
-        config.receivers().keySet(), config.batchInterval(), config.blockInterval(),
-        config.durability());
+    log.info("engine {} started: receivers {}, batchInterval {}, blockInterval {}, durability {}",
+        config.name(), config.receivers().keySet(), config.batchInterval(),
+        config.blockInterval(), config.durability());
   }
 
   /**
@@ -111,13 +146,13 @@ public final class MicroBatchEngine implements AutoCloseable {
    * waits for it as usual.
    *
    * @throws EngineFailedException if the engine failed (before or during the stop), when called
-   *     from a thread that is not the engine's
+   *     from a thread that is not the engine's; not for a failure {@link #start()} threw
    */
   public void stop() {
     if (stopBegun(this::drain)) {
       return;
     }
-    Throwable f = lifecycle.failure();
+    Throwable f = lifecycle.failureToThrow();
     if (f != null) {
       throw new EngineFailedException("the engine failed: " + f.getMessage(), f);
     }
@@ -147,11 +182,11 @@ public final class MicroBatchEngine implements AutoCloseable {
   private boolean stopBegun(Runnable how) {
     boolean first = lifecycle.beginStop();
     if (first) {
-      log.info("engine stopping");
+      log.info("engine {} stopping", config.name());
     }
     if (threads.isCurrentOwn()) {
       if (first) {
-        threads.start("zerowal-stop", false, how);
+        threads.start("stop", false, how);
       }
       return true;
     }
@@ -163,9 +198,30 @@ public final class MicroBatchEngine implements AutoCloseable {
   }
 
   private void drain() {
+    Duration timeout = config.gracefulStopTimeout();
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     receivers.stopAll(true);
-    receivers.awaitStored();
+    if (!receivers.awaitStoredAndDrain(deadline)) {
+      log.warn("engine {}: stores not drained within gracefulStopTimeout {}: stopping without the"
+          + " last batch; what was stored stays in the logs for the next start", config.name(),
+          timeout);
+      loop.requestHalt();
+      return;
+    }
     loop.requestDrain();
+    if (timeout != null) {
+      try {
+        if (!lifecycle.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+          log.warn("engine {}: the last batch did not finish within gracefulStopTimeout {}: the"
+              + " batch running now finishes, the rest stays in the logs for the next start",
+              config.name(), timeout);
+          loop.requestHalt();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        loop.requestHalt();
+      }
+    }
   }
 
   private void halt() {
@@ -194,9 +250,30 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   private void fail(Throwable t) {
     if (lifecycle.fail(t)) {
-      log.error("engine failed, stopping: {}", t.getMessage(), t);
+      log.error("engine {} failed, stopping: {}", config.name(), t.getMessage(), t);
+      notifyListener(l -> l.onEngineFailure(t));
       loop.requestHalt();
     }
+  }
+
+  private void notifyListener(Consumer<FailureListener> call) {
+    FailureListener l = failureListener;
+    if (l == null) {
+      return;
+    }
+    try {
+      threads.callback(() -> call.accept(l));
+    } catch (RuntimeException e) {
+      log.warn("the FailureListener threw; ignored", e);
+    }
+  }
+
+  /**
+   * Sets the listener of receiver and engine failures, replacing the one given to the builder;
+   * null for none. Takes effect for failures from now on. Thread-safe.
+   */
+  public void failureListener(FailureListener listener) {
+    this.failureListener = listener;
   }
 
   private void runBatches() {
@@ -214,8 +291,9 @@ public final class MicroBatchEngine implements AutoCloseable {
       logs.close();
       lifecycle.terminate();
       Throwable f = lifecycle.failure();
-      log.info("engine stopped after {} batches, {} records{}", loop.batchesCompleted(),
-          loop.recordsProcessed(), f == null ? "" : " (failed: " + f.getMessage() + ")");
+      log.info("engine {} stopped after {} batches, {} records{}", config.name(),
+          loop.batchesCompleted(), loop.recordsProcessed(),
+          f == null ? "" : " (failed: " + f.getMessage() + ")");
     }
   }
 
@@ -239,6 +317,70 @@ public final class MicroBatchEngine implements AutoCloseable {
     return l == null ? 0 : l.recordsProcessed();
   }
 
+  /**
+   * Payload bytes stored and not yet processed (in no completed batch), all receivers together:
+   * what {@link Builder#maxEngineUnprocessedBytes} bounds. 0 before {@link #start()}.
+   */
+  public long unprocessedBytes() {
+    Backlog b = backlog;
+    return b == null ? 0 : b.unprocessed();
+  }
+
+  /**
+   * Batch intervals that passed without a batch starting since start, because the processor was
+   * still busy: non-zero means processing is slower than the batch interval.
+   */
+  public long missedBatchIntervals() {
+    BatchLoop l = loop;
+    return l == null ? 0 : l.missedIntervals();
+  }
+
+  /**
+   * The stats of the engine's logs (syncs, group sizes, pending bytes, segments, disk bytes), by
+   * log: {@code "metadata"} and each receiver id; empty before {@link #start()}. A snapshot.
+   */
+  public Map<String, io.zerowal.core.LogStats> logStats() {
+    EngineLogs l = logs;
+    return l == null ? Map.of() : l.stats();
+  }
+
+  /**
+   * What recovery found when the logs were opened by the last {@link #start()} (torn tails cut,
+   * records recovered), by log: {@code "metadata"} and each receiver id; empty before.
+   */
+  public Map<String, io.zerowal.core.RecoveryReport> recoveryReports() {
+    EngineLogs l = logs;
+    return l == null ? Map.of() : l.recoveryReports();
+  }
+
+  /** Blocks stored and not yet in a batch: what the next batch takes. 0 before {@link #start()}. */
+  public int unallocatedBlocks() {
+    EngineLogs l = logs;
+    return l == null ? 0 : l.tracker().unallocatedCount();
+  }
+
+  /**
+   * Batches allocated and not completed: the one running, and at start those recovery re-runs.
+   * 0 before {@link #start()}.
+   */
+  public int pendingBatches() {
+    EngineLogs l = logs;
+    return l == null ? 0 : l.tracker().uncompletedCount();
+  }
+
+  /**
+   * Sets the listener called after each batch's completion is durable (see
+   * {@link Builder#onBatchCompleted}), replacing the builder's; null for none. Thread-safe; takes
+   * effect from the next batch.
+   */
+  public void onBatchCompleted(Consumer<BatchStats> listener) {
+    onBatchCompleted = listener;
+    BatchLoop l = loop;
+    if (l != null) {
+      l.onBatchCompleted(listener);
+    }
+  }
+
   /** The last completed batch, if any. */
   public Optional<BatchStats> lastBatch() {
     BatchLoop l = loop;
@@ -254,12 +396,14 @@ public final class MicroBatchEngine implements AutoCloseable {
    * builds only, never a built engine. Not thread-safe.
    */
   public static final class Builder {
+    private static final Duration DEFAULT_BLOCK_INTERVAL = Duration.ofMillis(200);
     private Function<String, Storage> dataStorage;
     private Storage metadataStorage;
     private Duration batchInterval = Duration.ofSeconds(1);
-    private Duration blockInterval = Duration.ofMillis(200);
+    private Duration blockInterval; // null: the default
     private Durability durability = Durability.SYNC;
     private final Map<String, Receiver> receivers = new LinkedHashMap<>();
+    private final Map<String, ReceiverOptions> receiverOptions = new LinkedHashMap<>();
     private BatchProcessor processor;
     private int maxBlockBytes = 4 << 20;
     private long maxBufferedBytes = 64L << 20;
@@ -268,8 +412,124 @@ public final class MicroBatchEngine implements AutoCloseable {
     private long dataSegmentSize = 64L << 20;
     private long metadataSegmentSize = 1L << 20;
     private Consumer<BatchStats> onBatchCompleted;
+    private String name = "engine";
+    private RestartPolicy restartPolicy = RestartPolicy.defaults();
+    private boolean stopEngineOnReceiverFailure;
+    private FailureListener failureListener;
+    private Executor completionExecutor;
+    private Duration gracefulStopTimeout;
+    private long maxUnprocessedBytes = Long.MAX_VALUE;
+    private long maxEngineUnprocessedBytes = Long.MAX_VALUE;
+    private Duration maxBlockTime;
+    private long maxBatchRecords = Long.MAX_VALUE;
+    private long maxBatchBytes = Long.MAX_VALUE;
 
     private Builder() {}
+
+    /**
+     * Where store futures complete: by default on the logs' own threads (fastest; keep callbacks
+     * short and never block there); with an executor, each completion is handed to it, so that
+     * acknowledgements may block or run on threads of the user's choosing. Completions of one
+     * receiver are handed over in store order; whether they run in that order is the executor's
+     * (a single thread keeps it). A rejected completion runs on the log's thread. The engine does
+     * not shut the executor down.
+     */
+    public Builder completionExecutor(Executor executor) {
+      this.completionExecutor = Objects.requireNonNull(executor, "completionExecutor");
+      return this;
+    }
+
+    /**
+     * Bound on the payload bytes one receiver has stored and the engine has not yet processed
+     * (stored blocks in no completed batch): back-pressure from the {@link BatchProcessor} to the
+     * sources, so that a processor slower than its sources slows the sources instead of filling
+     * the disk. Beyond it {@code store} waits (up to {@link #maxBlockTime}) or fails fast, as
+     * {@link #backPressure} says; a store alone over the bound goes once nothing is unprocessed.
+     * Disk use of a data log stays below about this plus one segment. Default: no bound.
+     */
+    public Builder maxUnprocessedBytes(long bytes) {
+      this.maxUnprocessedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE,
+          "maxUnprocessedBytes");
+      return this;
+    }
+
+    /** As {@link #maxUnprocessedBytes}, for all receivers together. Default: no bound. */
+    public Builder maxEngineUnprocessedBytes(long bytes) {
+      this.maxEngineUnprocessedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE,
+          "maxEngineUnprocessedBytes");
+      return this;
+    }
+
+    /**
+     * How long a store waits under {@link BackPressure#BLOCK} (for {@code maxBufferedBytes} or
+     * {@code maxUnprocessedBytes}) before it throws {@link io.zerowal.core.BackPressureException},
+     * as Kafka's {@code max.block.ms}. Default: as long as it takes.
+     */
+    public Builder maxBlockTime(Duration timeout) {
+      this.maxBlockTime = EngineConfig.atLeastZero(timeout, "maxBlockTime");
+      return this;
+    }
+
+    /**
+     * Most records in one batch; what is left waits for the next batches, oldest first. A single
+     * block larger than the cap still forms a batch alone. Default: no cap.
+     */
+    public Builder maxBatchRecords(long records) {
+      this.maxBatchRecords = EngineConfig.inRange(records, 1, Long.MAX_VALUE, "maxBatchRecords");
+      return this;
+    }
+
+    /** Most payload bytes in one batch, as {@link #maxBatchRecords}. Default: no cap. */
+    public Builder maxBatchBytes(long bytes) {
+      this.maxBatchBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxBatchBytes");
+      return this;
+    }
+
+    /**
+     * How long a graceful {@link MicroBatchEngine#stop()} waits for the receivers' stores to drain
+     * and the last batch to run, as Spark's {@code gracefulStopTimeout}; past it the stop goes on
+     * as {@link MicroBatchEngine#stopNow()} (a running batch still finishes; what was not processed
+     * stays in the logs for the next start, nothing acknowledged is lost). Default: no limit.
+     */
+    public Builder gracefulStopTimeout(Duration timeout) {
+      this.gracefulStopTimeout = EngineConfig.atLeastOneMilli(timeout, "gracefulStopTimeout");
+      return this;
+    }
+
+    /**
+     * The engine's name, in its threads' names ({@code zerowal-<name>-batches}) and its log lines,
+     * so that two engines in one JVM can be told apart; default {@code engine}. Same rules as a
+     * receiver id.
+     */
+    public Builder name(String name) {
+      EngineConfig.checkName(name);
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * How a receiver that asks for a restart, or whose supervised thread throws, is restarted;
+     * default {@link RestartPolicy#defaults()}.
+     */
+    public Builder restartPolicy(RestartPolicy policy) {
+      this.restartPolicy = Objects.requireNonNull(policy, "restartPolicy");
+      return this;
+    }
+
+    /**
+     * Whether a receiver that failed for good (past its restart policy) stops the whole engine;
+     * default false: it is stopped alone and the other receivers run on.
+     */
+    public Builder stopEngineOnReceiverFailure(boolean stop) {
+      this.stopEngineOnReceiverFailure = stop;
+      return this;
+    }
+
+    /** Hears of receiver and engine failures; see {@link FailureListener}. Optional. */
+    public Builder failureListener(FailureListener listener) {
+      this.failureListener = listener;
+      return this;
+    }
 
     /**
      * Where each receiver's data log lives, by receiver id; each call must return a storage of its
@@ -292,7 +552,10 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** How often the block generators cut a block of single records; default 200 ms. */
+    /**
+     * The longest a single record waits for its block to be cut; default 200 ms, or the batch
+     * interval if shorter. Must not exceed the batch interval.
+     */
     public Builder blockInterval(Duration interval) {
       this.blockInterval = EngineConfig.atLeastOneMilli(interval, "blockInterval");
       return this;
@@ -320,6 +583,19 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a receiver with settings of its own (rate, block interval and size, back-pressure)
+     * where they differ from the engine's; see {@link #receiver(String, Receiver)} for the id.
+     *
+     * @throws IllegalArgumentException naming the id and the rule it breaks
+     */
+    public Builder receiver(String id, Receiver receiver, ReceiverOptions options) {
+      Objects.requireNonNull(options, "options");
+      receiver(id, receiver);
+      receiverOptions.put(id, options);
+      return this;
+    }
+
     /** The work done on each batch. Required. */
     public Builder processor(BatchProcessor processor) {
       this.processor = Objects.requireNonNull(processor, "processor");
@@ -339,7 +615,10 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** What {@code store} does beyond {@code maxBufferedBytes}; default {@link BackPressure#BLOCK}. */
+    /**
+     * What {@code store} does beyond {@code maxBufferedBytes} or {@code maxUnprocessedBytes}:
+     * wait (at most {@link #maxBlockTime}) or throw; default {@link BackPressure#BLOCK}.
+     */
     public Builder backPressure(BackPressure backPressure) {
       this.backPressure = Objects.requireNonNull(backPressure, "backPressure");
       return this;
@@ -389,10 +668,20 @@ public final class MicroBatchEngine implements AutoCloseable {
      * @throws IllegalArgumentException if the options contradict each other
      */
     public MicroBatchEngine build() {
-      return new MicroBatchEngine(new EngineConfig(dataStorage, metadataStorage, batchInterval,
-          blockInterval, durability, receivers, processor, maxBlockBytes, maxBufferedBytes,
-          backPressure, maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize,
-          onBatchCompleted));
+      return new MicroBatchEngine(config());
+    }
+
+    /** The checked options; for tests of the engine's parts. */
+    EngineConfig config() {
+      Duration block = blockInterval != null ? blockInterval
+          : batchInterval.compareTo(DEFAULT_BLOCK_INTERVAL) < 0 ? batchInterval
+          : DEFAULT_BLOCK_INTERVAL;
+      return new EngineConfig(dataStorage, metadataStorage, batchInterval, block,
+          durability, receivers, processor, maxBlockBytes, maxBufferedBytes, backPressure,
+          maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
+          restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
+          gracefulStopTimeout, maxUnprocessedBytes, maxEngineUnprocessedBytes, maxBlockTime,
+          maxBatchRecords, maxBatchBytes, receiverOptions);
     }
   }
 }

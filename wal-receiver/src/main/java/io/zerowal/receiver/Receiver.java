@@ -21,4 +21,14 @@ public interface Receiver {
    * stored before the return are processed on a graceful stop; later ones are refused.
    */
   void onStop();
+
+  /**
+   * Called once at a graceful {@link MicroBatchEngine#stop()}, after {@code onStop}, when every
+   * store this receiver made has completed and the acknowledgements attached to its futures have
+   * run: the place for the last commit upstream (the positions acknowledged since the last one),
+   * then closing the source. Not called by {@link MicroBatchEngine#stopNow()}, after a failure, or
+   * when the {@code gracefulStopTimeout} passed first. Called on the stopping thread. Default:
+   * nothing.
+   */
+  default void onDrained() {}
 }

@@ -2,10 +2,17 @@ package io.zerowal.receiver;
 
 import io.zerowal.core.BackPressure;
 import io.zerowal.core.BackPressureException;
+import io.zerowal.core.WalException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link Receiver} stores its records through. One per receiver, handed to
@@ -21,23 +28,49 @@ import java.util.concurrent.CompletableFuture;
  * {@link MicroBatchEngine#stop()} then returns at once and the stop proceeds.
  *
  * <h2>Back-pressure</h2>
- * Bytes accepted and not yet durable are bounded per receiver; a store beyond the bound waits or
- * throws {@link BackPressureException}, as the engine was configured. An optional rate limit spaces
- * records out to a number per second.
+ * Bytes accepted and not yet durable are bounded per receiver ({@code maxBufferedBytes}), and so,
+ * optionally, are bytes stored and not yet processed ({@code maxUnprocessedBytes}, per receiver
+ * and engine-wide): a store beyond a bound waits (at most {@code maxBlockTime}) or throws
+ * {@link BackPressureException}, as the engine was configured, so that a slow processor slows the
+ * sources. An optional rate limit spaces records out to a number per second.
+ *
+ * <h2>Blocks</h2>
+ * {@link #store(List)} stores one block. Single records ({@link #store(ByteBuffer)}) are gathered:
+ * a record is stored at once when none of this receiver's blocks is in flight, otherwise with the
+ * records that arrive until the block in flight completes (or {@code blockInterval} passes).
+ *
+ * <h2>Supervision</h2>
+ * As Spark's receivers, a receiver can {@link #reportError report an error} (logged once, handed to
+ * the engine's {@link FailureListener}), ask to be {@link #restart restarted} ({@code onStop}, a
+ * backoff, {@code onStart} again, within the engine's {@link RestartPolicy}) or {@link #stop
+ * stopped} for good; the other receivers run on. Threads started with {@link #startThread} are
+ * supervised: one that throws restarts the receiver. {@link #isStopped()} turns true whenever the
+ * receiver should end its loops (a restart, a stop, the engine's stop).
  *
  * <p>Thread-safe: any number of threads may store.
  */
 public final class ReceiverContext {
+  private static final Logger log = LoggerFactory.getLogger(ReceiverContext.class);
+
   private final String receiverId;
   private final int maxBlockBytes;
+  private final int maxMetadataBytes;
+  private final long blockIntervalNanos;
+  private long lastTickNanos = System.nanoTime(); // only the block-cutting thread
   private final RateLimiter rateLimiter;
   private final BlockWriter writer;
   private final BlockGenerator generator;
+  private final EngineThreads threads;
+  private volatile ReceiverSupervisor supervisor; // set once, before onStart
 
-  ReceiverContext(String receiverId, EngineConfig config, BlockWriter writer) {
+  ReceiverContext(String receiverId, EngineConfig config, BlockWriter writer,
+      EngineThreads threads) {
     this.receiverId = receiverId;
-    this.maxBlockBytes = config.maxBlockBytes();
-    long rate = config.maxRecordsPerSecond();
+    this.threads = threads;
+    this.maxBlockBytes = config.maxBlockBytes(receiverId);
+    this.blockIntervalNanos = config.blockInterval(receiverId).toNanos();
+    this.maxMetadataBytes = config.maxMetadataBytes();
+    long rate = config.maxRecordsPerSecond(receiverId);
     this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
     this.writer = writer;
     this.generator = new BlockGenerator(writer, maxBlockBytes);
@@ -48,9 +81,80 @@ public final class ReceiverContext {
     return receiverId;
   }
 
-  /** True once the engine is stopping: stores are refused from then on. */
+  /**
+   * True when the receiver should end its loops: the engine is stopping (stores are refused from
+   * then on), the receiver is being restarted (stores are still accepted until {@code onStop}
+   * returns), or it was stopped for good.
+   */
   public boolean isStopped() {
-    return writer.isStopped();
+    ReceiverSupervisor s = supervisor;
+    return writer.isStopped() || (s != null && s.isHalted());
+  }
+
+  // ---------------------------------------------------------------- supervision
+
+  /**
+   * Reports an error that the receiver handles itself: logged once at ERROR and handed to the
+   * engine's {@link FailureListener}; the receiver runs on.
+   */
+  public void reportError(String message, Throwable error) {
+    supervisor.reportError(Objects.requireNonNull(message, "message"), error);
+  }
+
+  /**
+   * Restarts this receiver after the {@link RestartPolicy}'s backoff: on a thread of the engine,
+   * {@code onStop}, the wait, then {@code onStart} with this same context. Returns at once. Past
+   * the policy's attempts the receiver is stopped for good instead (and the engine with it if so
+   * configured). Ignored while a restart or stop is under way. Stores go on being accepted, and
+   * acknowledged, throughout.
+   */
+  public void restart(String message, Throwable error) {
+    supervisor.restart(Objects.requireNonNull(message, "message"), error, null);
+  }
+
+  /** As {@link #restart(String, Throwable)}, waiting {@code delay} instead of the backoff. */
+  public void restart(String message, Throwable error, Duration delay) {
+    supervisor.restart(Objects.requireNonNull(message, "message"), error,
+        EngineConfig.atLeastZero(delay, "delay"));
+  }
+
+  /**
+   * Stops this receiver for good, on a thread of the engine: {@code onStop}, then what its block
+   * generator holds is stored and later stores are refused. Returns at once. The engine and the
+   * other receivers run on, and what this receiver stored is processed.
+   */
+  public void stop(String message) {
+    supervisor.stop(Objects.requireNonNull(message, "message"));
+  }
+
+  /**
+   * Starts a supervised thread for this receiver, named
+   * {@code zerowal-<engine>-<receiverId>-<name>}: if {@code body} throws while the receiver runs,
+   * the receiver is restarted as by {@link #restart(String, Throwable)} (or stopped, per the
+   * policy); instead of the JVM's "Exception in thread" line, the failure is logged once and
+   * handed to the engine's {@link FailureListener}. {@link MicroBatchEngine#stop()} called on this
+   * thread returns at once. {@code onStop} must still end the thread (check {@link #isStopped()}).
+   */
+  public Thread startThread(String name, Runnable body) {
+    Objects.requireNonNull(body, "body");
+    String threadName = receiverId + "-" + Objects.requireNonNull(name, "name");
+    return threads.startReceiverThread(threadName, () -> {
+      try {
+        body.run();
+      } catch (Throwable t) {
+        if (isStopped()) {
+          // Threw while being stopped (an interrupt, a closed source): nothing to restart.
+          log.debug("thread {} ended with {} while its receiver stops", threadName, t);
+        } else {
+          supervisor.restart("thread " + threadName + " threw " + t, t, null);
+        }
+      }
+    });
+  }
+
+  void supervise(ReceiverSupervisor s) {
+    this.supervisor = s;
+    writer.onDurableStore(s::storedDurably);
   }
 
   /**
@@ -64,6 +168,24 @@ public final class ReceiverContext {
    *     buffers {@code maxBufferedBytes}
    */
   public CompletableFuture<BlockInfo> store(List<ByteBuffer> records) {
+    return store(records, null);
+  }
+
+  /**
+   * Stores {@code records} as one block together with {@code metadata}: the receiver's position
+   * in its source (Kafka offsets, a file position), as Spark's {@code store(buffer, metadata)}.
+   * Once the store completes, the metadata is durable with the block, and
+   * {@link #lastMetadata()} returns it, after any restart or crash too: a receiver can resume
+   * from it without an external offset store. Metadata is at most {@link #maxMetadataBytes()}.
+   *
+   * @param metadata read now (its remaining bytes), so it may be reused once this returns; null
+   *     for none
+   * @return as {@link #store(List)}
+   * @throws IllegalArgumentException if the block would exceed {@code maxBlockBytes} or the
+   *     metadata {@link #maxMetadataBytes()}
+   * @throws BackPressureException as for {@link #store(List)}
+   */
+  public CompletableFuture<BlockInfo> store(List<ByteBuffer> records, ByteBuffer metadata) {
     Objects.requireNonNull(records, "records must not be null");
     long payload = 0;
     for (ByteBuffer r : records) {
@@ -75,19 +197,94 @@ public final class ReceiverContext {
           + " bytes encodes to " + size + " bytes, over maxBlockBytes " + maxBlockBytes
           + " of receiver " + receiverId + ": store fewer records at once or raise maxBlockBytes");
     }
+    ByteBuffer meta = null;
+    if (metadata != null) {
+      if (metadata.remaining() > maxMetadataBytes) {
+        throw new IllegalArgumentException("metadata of " + metadata.remaining() + " bytes is over"
+            + " the " + maxMetadataBytes + " bytes receiver " + receiverId + " may store with a"
+            + " block (metadataSegmentSize / 8 / receivers, at most 64 KiB): store a smaller"
+            + " position or raise metadataSegmentSize");
+      }
+      meta = ByteBuffer.allocate(metadata.remaining()).put(metadata.duplicate()).flip();
+    }
     if (writer.isStopped()) {
       return stoppedFuture();
     }
     if (rateLimiter != null) {
       rateLimiter.acquire(records.size());
     }
-    if (!writer.reserve(size)) {
+    if (!writer.reserveUnprocessed(payload)) {
+      return stoppedFuture();
+    }
+    if (!reserve(size, payload)) {
       return stoppedFuture();
     }
     ByteBuffer block = BlockFormat.encode(records, (int) size);
     CompletableFuture<BlockInfo> result = new CompletableFuture<>();
-    writer.submit(block, records.size(), payload, size, System.nanoTime(), result);
+    writer.submit(block, records.size(), payload, size, System.nanoTime(), meta, result);
     return result;
+  }
+
+  /**
+   * Stores {@code records} as one block and waits until it is durable, as Spark's
+   * {@code store(ArrayBuffer)}: acknowledge upstream once this returns, on the calling thread,
+   * which is what a source that may only be touched from its own thread (a Kafka consumer) needs.
+   * Throughput comes from large lists: each call pays one durable store.
+   *
+   * @return the stored block
+   * @throws InterruptedException if interrupted while waiting; the block may still be stored
+   * @throws IllegalStateException if the engine stops first: the records were not stored
+   * @throws io.zerowal.core.WalException (a subclass) if a log failed: not stored
+   * @throws IllegalArgumentException as for {@link #store(List)}
+   */
+  public BlockInfo storeAndWait(List<ByteBuffer> records) throws InterruptedException {
+    return await(store(records, null));
+  }
+
+  /** As {@link #storeAndWait(List)}, with {@code metadata} as for {@link #store(List, ByteBuffer)}. */
+  public BlockInfo storeAndWait(List<ByteBuffer> records, ByteBuffer metadata)
+      throws InterruptedException {
+    return await(store(records, metadata));
+  }
+
+  /**
+   * Stores one record through the block generator and waits until its block is durable; see
+   * {@link #storeAndWait(List)}. Records stored this way from several threads share blocks.
+   */
+  public BlockInfo storeAndWait(ByteBuffer record) throws InterruptedException {
+    return await(store(record));
+  }
+
+  private static BlockInfo await(CompletableFuture<BlockInfo> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new WalException("storing failed: " + cause, cause);
+    }
+  }
+
+  /**
+   * The latest metadata this receiver stored durably with a block ({@link #store(List,
+   * ByteBuffer)}), as a read-only buffer; recovered from the metadata log at start, so a receiver
+   * resumes from it in {@code onStart}, after a restart or a crash. Empty if it never stored any.
+   */
+  public Optional<ByteBuffer> lastMetadata() {
+    return Optional.ofNullable(writer.durableMetadata()).map(ByteBuffer::asReadOnlyBuffer);
+  }
+
+  /** The largest metadata a store may carry: metadataSegmentSize / 8 / receivers, at most 64 KiB. */
+  public int maxMetadataBytes() {
+    return maxMetadataBytes;
   }
 
   /**
@@ -114,7 +311,10 @@ public final class ReceiverContext {
     if (rateLimiter != null) {
       rateLimiter.acquire(1);
     }
-    if (!writer.reserve(size)) {
+    if (!writer.reserveUnprocessed(record.remaining())) {
+      return stoppedFuture();
+    }
+    if (!reserve(size, record.remaining())) {
       return stoppedFuture();
     }
     return generator.add(record, size);
@@ -132,9 +332,15 @@ public final class ReceiverContext {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Cuts the block being generated; called every blockInterval. */
-  void tick() {
-    generator.cut();
+  /**
+   * Cuts the block being generated if this receiver's blockInterval passed since the last cut by
+   * a tick; called by the block-cutting thread at the shortest blockInterval of the engine.
+   */
+  void tick(long nowNanos) {
+    if (nowNanos - lastTickNanos >= blockIntervalNanos - blockIntervalNanos / 10) {
+      lastTickNanos = nowNanos;
+      generator.cut();
+    }
   }
 
   /** Makes {@link #isStopped()} true, so that the receiver's loops end; stores are refused. */
@@ -149,9 +355,25 @@ public final class ReceiverContext {
     writer.close();
   }
 
-  /** Waits until every accepted store has completed, one way or the other. */
-  void awaitStored() {
-    writer.awaitStored();
+  /**
+   * Waits until every accepted store has completed and its acknowledgement has run, or until
+   * {@code deadlineNanos}; false if the deadline passed first.
+   */
+  boolean awaitStored(long deadlineNanos) {
+    return writer.awaitStored(deadlineNanos);
+  }
+
+  /** Takes room for bytes not yet durable; gives the unprocessed room back if that fails. */
+  private boolean reserve(long size, long payload) {
+    boolean reserved = false;
+    try {
+      reserved = writer.reserve(size);
+      return reserved;
+    } finally {
+      if (!reserved) {
+        writer.releaseUnprocessed(payload);
+      }
+    }
   }
 
   private CompletableFuture<BlockInfo> stoppedFuture() {

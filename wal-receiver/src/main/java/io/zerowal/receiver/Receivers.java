@@ -19,36 +19,50 @@ final class Receivers {
 
   private final EngineConfig config;
   private final EngineThreads threads;
+  private final Backlog backlog;
   private final Map<String, ReceiverContext> contexts = new LinkedHashMap<>();
+  private final Map<String, ReceiverSupervisor> supervisors = new LinkedHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Thread cutter;
 
-  /** A context per receiver over its data log; {@code onLogFailure} hears of a failed log. */
-  Receivers(EngineConfig config, EngineLogs logs, LogCleaner cleaner, EngineThreads threads,
-      Consumer<Throwable> onLogFailure) {
+  /**
+   * A context and a supervisor per receiver over its data log; {@code engine} hears of failed
+   * logs and failed receivers.
+   */
+  Receivers(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
+      EngineThreads threads, ReceiverSupervisor.Engine engine) {
     this.config = config;
     this.threads = threads;
-    logs.dataLogs().forEach((id, dataLog) -> contexts.put(id, new ReceiverContext(id, config,
-        new BlockWriter(id, dataLog, logs.tracker(), cleaner.floors(id), config, onLogFailure,
-            threads))));
+    this.backlog = backlog;
+    logs.dataLogs().forEach((id, dataLog) -> {
+      ReceiverContext context = new ReceiverContext(id, config, new BlockWriter(id, dataLog,
+          logs.tracker(), cleaner.floors(id), backlog, config, engine::fail, threads), threads);
+      ReceiverSupervisor supervisor = new ReceiverSupervisor(id, config.receivers().get(id),
+          context, config.restartPolicy(), config.stopEngineOnReceiverFailure(), threads, engine);
+      context.supervise(supervisor);
+      contexts.put(id, context);
+      supervisors.put(id, supervisor);
+    });
   }
 
   /** Starts the block-cutting thread. */
   void startCutting() {
-    cutter = threads.start("zerowal-blocks", true, this::cutBlocks);
+    cutter = threads.start("blocks", true, this::cutBlocks);
   }
 
   /**
-   * Calls every receiver's {@code onStart}.
+   * Calls every receiver's {@code onStart}, in the order they were added.
    *
-   * @throws EngineFailedException naming the first receiver that threw; later ones are not started
+   * @throws EngineFailedException naming the first receiver that threw; later ones are not
+   *     started, earlier ones are left started (the caller stops the engine)
    */
   void startAll() {
-    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
+    for (Map.Entry<String, ReceiverSupervisor> e : supervisors.entrySet()) {
       try {
-        threads.callback(() -> e.getValue().onStart(contexts.get(e.getKey())));
+        e.getValue().start();
       } catch (RuntimeException ex) {
-        throw new EngineFailedException("receiver " + e.getKey() + " failed in onStart", ex);
+        throw new EngineFailedException("receiver " + e.getKey() + " failed to start: " + ex
+            + "; the engine did not start and its other receivers were stopped", ex);
       }
     }
   }
@@ -65,19 +79,27 @@ final class Receivers {
       LockSupport.unpark(cutter);
     }
     contexts.values().forEach(ReceiverContext::markStopping);
-    for (Map.Entry<String, Receiver> e : config.receivers().entrySet()) {
-      try {
-        threads.callback(() -> e.getValue().onStop());
-      } catch (RuntimeException ex) {
-        log.warn("receiver {} failed in onStop", e.getKey(), ex);
-      }
-    }
+    backlog.wakeAll(); // stores waiting for the processor see the stop
+    supervisors.values().forEach(ReceiverSupervisor::stopWithEngine);
     contexts.values().forEach(c -> c.stop(flush));
   }
 
-  /** Waits until every store accepted before the stop has completed, one way or the other. */
-  void awaitStored() {
-    contexts.values().forEach(ReceiverContext::awaitStored);
+  /**
+   * For a graceful stop: waits, for each receiver, until every store accepted before the stop has
+   * completed and its acknowledgement ran, then calls its {@code onDrained}; until
+   * {@code deadlineNanos}.
+   *
+   * @return false if the deadline passed first (receivers not drained by then get no
+   *     {@code onDrained})
+   */
+  boolean awaitStoredAndDrain(long deadlineNanos) {
+    for (Map.Entry<String, ReceiverContext> e : contexts.entrySet()) {
+      if (!e.getValue().awaitStored(deadlineNanos)) {
+        return false;
+      }
+      supervisors.get(e.getKey()).drained();
+    }
+    return true;
   }
 
   /** Waits for the block-cutting thread to end, after {@link #stopAll}. */
@@ -94,12 +116,15 @@ final class Receivers {
   }
 
   private void cutBlocks() {
-    long interval = config.blockInterval().toNanos();
+    long interval = Long.MAX_VALUE;
+    for (String id : contexts.keySet()) {
+      interval = Math.min(interval, config.blockInterval(id).toNanos());
+    }
     while (!stopped.get()) {
       LockSupport.parkNanos(this, interval); // unparked by stopAll
       for (ReceiverContext c : contexts.values()) {
         try {
-          c.tick();
+          c.tick(System.nanoTime());
         } catch (RuntimeException e) {
           log.debug("cutting a block of receiver {}", c.receiverId(), e);
         }

@@ -22,21 +22,34 @@ import java.util.TreeMap;
  * BatchAllocated (2) = batchTime:i64 | blocks
  * BatchCompleted (3) = batchTime:i64
  * Snapshot       (4) = lastBatchTime:i64 | blocks (unallocated) | batches:u32 | (batchTime:i64 | blocks) * batches
+ * BlockAdded     (5) = block | metadata            (a block stored with the receiver's metadata)
+ * Snapshot       (6) = the body of (4) | receivers:u32 | (idLength:u16 | receiverId:utf8 | metadata) * receivers
  * blocks         = count:u32 | block * count
  * block          = idLength:u16 | receiverId:utf8[idLength] | records:u32 | bytes:i64 | handle:33 bytes
+ * metadata       = length:u32 | bytes[length]
  * </pre>
  * {@code handle} is {@link RecordHandle#toBytes()}. A Snapshot replaces all state before it, so the
- * log can be truncated before it. Decoding rejects anything else with a
+ * log can be truncated before it; type 6 carries each receiver's latest metadata along. Types 5 and
+ * 6 are written only when a receiver stores metadata, so logs of receivers that never do stay
+ * readable by older versions. Decoding rejects anything else with a
  * {@link CorruptMetadataException}.
  */
 sealed interface TrackerEvent {
   byte VERSION = 1;
   long NO_BATCH = Long.MIN_VALUE;
 
-  /** A block is durable in its data log and may be allocated. */
-  record BlockAdded(BlockInfo block) implements TrackerEvent {
+  /**
+   * A block is durable in its data log and may be allocated; {@code metadata} (null for none) is
+   * what its receiver stored with it, the receiver's latest from now on.
+   */
+  record BlockAdded(BlockInfo block, ByteBuffer metadata) implements TrackerEvent {
     public BlockAdded {
       Objects.requireNonNull(block, "block");
+      metadata = metadata == null ? null : readOnlyCopy(metadata);
+    }
+
+    BlockAdded(BlockInfo block) {
+      this(block, null);
     }
   }
 
@@ -52,13 +65,27 @@ sealed interface TrackerEvent {
 
   /** The whole tracker state at this point of the log. */
   record Snapshot(long lastBatchTime, List<BlockInfo> unallocated,
-      SortedMap<Long, List<BlockInfo>> uncompleted) implements TrackerEvent {
+      SortedMap<Long, List<BlockInfo>> uncompleted, Map<String, ByteBuffer> metadata)
+      implements TrackerEvent {
     public Snapshot {
       unallocated = List.copyOf(unallocated);
       TreeMap<Long, List<BlockInfo>> copy = new TreeMap<>();
       uncompleted.forEach((t, b) -> copy.put(t, List.copyOf(b)));
       uncompleted = java.util.Collections.unmodifiableSortedMap(copy);
+      TreeMap<String, ByteBuffer> meta = new TreeMap<>();
+      metadata.forEach((id, m) -> meta.put(id, readOnlyCopy(m)));
+      metadata = java.util.Collections.unmodifiableSortedMap(meta);
     }
+
+    Snapshot(long lastBatchTime, List<BlockInfo> unallocated,
+        SortedMap<Long, List<BlockInfo>> uncompleted) {
+      this(lastBatchTime, unallocated, uncompleted, Map.of());
+    }
+  }
+
+  private static ByteBuffer readOnlyCopy(ByteBuffer b) {
+    ByteBuffer copy = ByteBuffer.allocate(b.remaining()).put(b.duplicate()).flip();
+    return copy.asReadOnlyBuffer();
   }
 
   // ---------------------------------------------------------------- encoding
@@ -73,8 +100,11 @@ sealed interface TrackerEvent {
     Writer w = new Writer();
     w.b.put(VERSION);
     if (event instanceof BlockAdded e) {
-      w.b.put((byte) 1);
+      w.b.put((byte) (e.metadata() == null ? 1 : 5));
       w.block(e.block());
+      if (e.metadata() != null) {
+        w.bytes(e.metadata());
+      }
     } else if (event instanceof BatchAllocated e) {
       w.b.put((byte) 2);
       w.putLong(e.batchTime());
@@ -83,7 +113,7 @@ sealed interface TrackerEvent {
       w.b.put((byte) 3);
       w.putLong(e.batchTime());
     } else if (event instanceof Snapshot e) {
-      w.b.put((byte) 4);
+      w.b.put((byte) (e.metadata().isEmpty() ? 4 : 6));
       w.putLong(e.lastBatchTime());
       w.blocks(e.unallocated());
       w.ensure(4);
@@ -91,6 +121,14 @@ sealed interface TrackerEvent {
       for (Map.Entry<Long, List<BlockInfo>> batch : e.uncompleted().entrySet()) {
         w.putLong(batch.getKey());
         w.blocks(batch.getValue());
+      }
+      if (!e.metadata().isEmpty()) {
+        w.ensure(4);
+        w.b.putInt(e.metadata().size());
+        for (Map.Entry<String, ByteBuffer> m : e.metadata().entrySet()) {
+          w.id(m.getKey());
+          w.bytes(m.getValue());
+        }
       }
     }
     return w.b.flip();
@@ -117,9 +155,10 @@ sealed interface TrackerEvent {
       TrackerEvent event;
       switch (type) {
         case 1 -> event = new BlockAdded(block(b, where));
+        case 5 -> event = new BlockAdded(block(b, where), bytes(b, where));
         case 2 -> event = new BatchAllocated(b.getLong(), blocks(b, where));
         case 3 -> event = new BatchCompleted(b.getLong());
-        case 4 -> {
+        case 4, 6 -> {
           long last = b.getLong();
           List<BlockInfo> unallocated = blocks(b, where);
           int batches = count(b, where, 8 + 4);
@@ -130,7 +169,17 @@ sealed interface TrackerEvent {
               throw corrupt(where, "lists batch " + time + " twice");
             }
           }
-          event = new Snapshot(last, unallocated, uncompleted);
+          TreeMap<String, ByteBuffer> metadata = new TreeMap<>();
+          if (type == 6) {
+            int receivers = count(b, where, 2 + 1 + 4);
+            for (int i = 0; i < receivers; i++) {
+              String id = id(b, where);
+              if (metadata.put(id, bytes(b, where)) != null) {
+                throw corrupt(where, "lists the metadata of receiver " + id + " twice");
+              }
+            }
+          }
+          event = new Snapshot(last, unallocated, uncompleted, metadata);
         }
         default -> throw corrupt(where, "has unknown event type " + type);
       }
@@ -161,7 +210,18 @@ sealed interface TrackerEvent {
     return blocks;
   }
 
-  private static BlockInfo block(ByteBuffer b, String where) {
+  private static ByteBuffer bytes(ByteBuffer b, String where) {
+    int length = b.getInt();
+    if (length < 0 || length > b.remaining()) {
+      throw corrupt(where, "has receiver metadata of length " + Integer.toUnsignedString(length)
+          + " with " + b.remaining() + " bytes left");
+    }
+    ByteBuffer m = b.slice(b.position(), length);
+    b.position(b.position() + length);
+    return m;
+  }
+
+  private static String id(ByteBuffer b, String where) {
     int idLength = Short.toUnsignedInt(b.getShort());
     if (idLength == 0 || idLength > b.remaining()) {
       throw corrupt(where, "has a receiver id of length " + idLength + " with " + b.remaining()
@@ -176,6 +236,11 @@ sealed interface TrackerEvent {
       throw corrupt(where, "has a receiver id that is not UTF-8");
     }
     b.position(b.position() + idLength);
+    return id;
+  }
+
+  private static BlockInfo block(ByteBuffer b, String where) {
+    String id = id(b, where);
     int records = b.getInt();
     long bytes = b.getLong();
     if (records < 0 || bytes < 0) {
@@ -218,6 +283,17 @@ sealed interface TrackerEvent {
       for (BlockInfo block : blocks) {
         block(block);
       }
+    }
+
+    void id(String receiverId) {
+      byte[] id = receiverId.getBytes(StandardCharsets.UTF_8);
+      ensure(2 + id.length);
+      b.putShort((short) id.length).put(id);
+    }
+
+    void bytes(ByteBuffer bytes) {
+      ensure(4 + bytes.remaining());
+      b.putInt(bytes.remaining()).put(bytes.duplicate());
     }
 
     void block(BlockInfo block) {

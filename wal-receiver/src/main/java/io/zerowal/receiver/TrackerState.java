@@ -1,5 +1,6 @@
 package io.zerowal.receiver;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,8 @@ final class TrackerState {
   /** The blocks of {@link #uncompleted}: a BlockAdded checks it for every block stored. */
   private final HashSet<BlockInfo> allocated = new HashSet<>();
   private long lastBatchTime = TrackerEvent.NO_BATCH;
+  /** Each receiver's latest metadata, stored with its latest block that had some. */
+  private final Map<String, ByteBuffer> metadata = new TreeMap<>();
 
   /**
    * Applies one event.
@@ -33,6 +36,9 @@ final class TrackerState {
         throw contradiction(where, "adds " + b + " a second time");
       }
       unallocated.add(b);
+      if (e.metadata() != null) {
+        metadata.put(b.receiverId(), e.metadata());
+      }
     } else if (event instanceof TrackerEvent.BatchAllocated e) {
       // A batch too large for one record is allocated by several events of the same batch time,
       // each continuing the last batch; the batch runs only once the last of them is durable.
@@ -71,15 +77,28 @@ final class TrackerState {
       allocated.clear();
       uncompleted.values().forEach(allocated::addAll);
       lastBatchTime = e.lastBatchTime();
+      metadata.clear();
+      metadata.putAll(e.metadata());
     }
   }
 
   TrackerEvent.Snapshot snapshot() {
-    return new TrackerEvent.Snapshot(lastBatchTime, new ArrayList<>(unallocated), uncompleted);
+    return new TrackerEvent.Snapshot(lastBatchTime, new ArrayList<>(unallocated), uncompleted,
+        metadata);
+  }
+
+  /** The latest metadata {@code receiverId} stored, read-only; null if none. */
+  ByteBuffer metadata(String receiverId) {
+    ByteBuffer m = metadata.get(receiverId);
+    return m == null ? null : m.duplicate();
   }
 
   List<BlockInfo> unallocated() {
     return new ArrayList<>(unallocated);
+  }
+
+  int uncompletedCount() {
+    return uncompleted.size();
   }
 
   int unallocatedCount() {

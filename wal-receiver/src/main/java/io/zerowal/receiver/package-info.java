@@ -7,7 +7,12 @@
  *   <li>{@link io.zerowal.receiver.MicroBatchEngine} and its {@code Builder}: options, lifecycle
  *       ({@code start}, {@code stop}, {@code stopNow}), counters.</li>
  *   <li>{@link io.zerowal.receiver.Receiver}, which the user writes, and
- *       {@link io.zerowal.receiver.ReceiverContext}, through which it stores records.</li>
+ *       {@link io.zerowal.receiver.ReceiverContext}, through which it stores records (with
+ *       metadata, waiting or not) and asks for restarts; {@link io.zerowal.receiver.RestartPolicy}
+ *       and {@link io.zerowal.receiver.FailureListener} (with
+ *       {@link io.zerowal.receiver.ReceiverFailure}) for supervision.</li>
+ *   <li>{@link io.zerowal.receiver.MemoryStorages}: an engine's disks in memory, for users'
+ *       crash tests.</li>
  *   <li>{@link io.zerowal.receiver.BatchProcessor}, which the user writes, and the
  *       {@link io.zerowal.receiver.Batch} it is handed.</li>
  *   <li>Values: {@link io.zerowal.receiver.BlockInfo}, {@link io.zerowal.receiver.BatchStats},
@@ -18,15 +23,22 @@
  *
  * <h2>Engine (package-private)</h2>
  * <ul>
- *   <li>{@code EngineConfig}: the options, copied at {@code build()}; immutable.</li>
+ *   <li>{@code EngineConfig}: the options, copied at {@code build()}, with each receiver's
+ *       {@link io.zerowal.receiver.ReceiverOptions} resolved against the engine's; immutable.</li>
  *   <li>{@code Lifecycle}: new, running, stopping, terminated; the failure; waiting for the end.</li>
  *   <li>{@code EngineThreads}: which threads are the engine's own (so that a stop called on one
  *       returns instead of waiting for itself).</li>
- *   <li>{@code Receivers}: the receivers' contexts, {@code onStart}/{@code onStop}, the
- *       block-cutting thread.</li>
+ *   <li>{@code Receivers}: the receivers' contexts and supervisors, the block-cutting thread.</li>
+ *   <li>{@code ReceiverSupervisor}: one receiver's life: start, restart within the policy,
+ *       stop alone or with the engine, {@code onDrained}.</li>
+ *   <li>{@code Backlog}: bytes stored and not processed, bounded per receiver and engine-wide
+ *       (back-pressure from the processor to the sources); when each block's first record
+ *       arrived, for end-to-end latency.</li>
  *   <li>The store path, per receiver: {@code ReceiverContext} (checks, rate limit via
- *       {@code RateLimiter}) → {@code BlockGenerator} (gathers single records into blocks) →
- *       {@code BlockWriter} (back-pressure, data-log append, BlockAdded, completion).</li>
+ *       {@code RateLimiter}, {@code Backlog}) → {@code BlockGenerator} (gathers single records
+ *       into blocks, cut when no block is in flight, when the previous one completes, or at the
+ *       tick) → {@code BlockWriter} (back-pressure, data-log append, BlockAdded, completion on
+ *       the log's thread or the completion executor, {@code LatencyHistogram}).</li>
  *   <li>{@code BatchLoop}: the batch thread: re-runs, allocation, the processor, completion.</li>
  *   <li>{@code LogCleaner}: the one place that deletes segments, and the floors of blocks in
  *       flight.</li>

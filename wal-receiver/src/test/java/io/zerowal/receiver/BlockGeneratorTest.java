@@ -25,7 +25,8 @@ class BlockGeneratorTest {
     logs = EngineLogs.open(config);
     LogCleaner cleaner = new LogCleaner(logs);
     writer = new BlockWriter("r1", logs.dataLogs().get("r1"), logs.tracker(),
-        cleaner.floors("r1"), config, t -> { }, new EngineThreads());
+        cleaner.floors("r1"), new Backlog(config, List.of()), config, t -> { },
+        new EngineThreads("test"));
     generator = new BlockGenerator(writer, maxBlockBytes);
   }
 
@@ -47,14 +48,29 @@ class BlockGeneratorTest {
     return Arrays.stream(BlockFormat.decode(bytes, block)).map(ManualReceiver::text).toList();
   }
 
+  private GatedStorage gate() {
+    return configs.data.get("r1");
+  }
+
   @Test
-  void recordsAddedBeforeACutFormOneBlockAndShareItsCompletion() {
+  void aLoneRecordIsCutAtOnceWithoutWaitingForATick() {
     open(1024);
+    CompletableFuture<BlockInfo> lone = add("lone");
+    assertThat(lone).succeedsWithin(WAIT);
+    assertThat(recordsOf(lone.join())).containsExactly("lone");
+  }
+
+  @Test
+  void recordsAddedWhileABlockIsInFlightFormOneBlockCutWhenItCompletes() {
+    open(1024);
+    gate().closeGate();
+    CompletableFuture<BlockInfo> first = add("first"); // cut at once, held in flight
     List<CompletableFuture<BlockInfo>> futures = List.of(add("a"), add("bb"), add("ccc"));
     assertThat(futures).noneMatch(CompletableFuture::isDone);
 
-    generator.cut();
+    gate().openGate();
 
+    assertThat(first).succeedsWithin(WAIT).satisfies(b -> assertThat(b.recordCount()).isEqualTo(1));
     BlockInfo block = futures.get(0).orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
     assertThat(futures).allSatisfy(f -> assertThat(f).succeedsWithin(WAIT).isEqualTo(block));
     assertThat(block.recordCount()).isEqualTo(3);
@@ -64,14 +80,30 @@ class BlockGeneratorTest {
   }
 
   @Test
+  void theTickCutsWhatGatheredEvenWhileABlockIsInFlight() {
+    open(1024);
+    gate().closeGate();
+    add("first");
+    CompletableFuture<BlockInfo> second = add("second");
+    generator.cut(); // the engine's tick: pipelines a second block behind the first
+    CompletableFuture<BlockInfo> third = add("third");
+    gate().openGate();
+    assertThat(recordsOf(second.join())).containsExactly("second");
+    assertThat(recordsOf(third.join())).containsExactly("third");
+  }
+
+  @Test
   void aBlockIsCutBeforeARecordThatWouldNotFit() {
     open(64); // header 5 + 2 * (4 + 20) = 53; a third record would make 77
+    gate().closeGate();
+    add("w"); // in flight
     CompletableFuture<BlockInfo> first = add("x".repeat(20));
     add("y".repeat(20));
     CompletableFuture<BlockInfo> third = add("z".repeat(20));
+    gate().openGate();
 
     assertThat(first).succeedsWithin(WAIT).satisfies(b -> assertThat(b.recordCount()).isEqualTo(2));
-    assertThat(third).isNotDone();
+    assertThat(third).succeedsWithin(WAIT).satisfies(b -> assertThat(b.recordCount()).isEqualTo(1));
   }
 
   @Test
@@ -85,10 +117,14 @@ class BlockGeneratorTest {
   @Test
   void closingWithoutFlushFailsWhatIsGatheredAndGivesItsRoomBack() {
     open(1024);
+    gate().closeGate();
+    CompletableFuture<BlockInfo> inFlight = add("in flight");
     CompletableFuture<BlockInfo> pending = add("lost");
     generator.close(false);
     assertThat(pending).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
         .withMessageContaining("receiver r1 is stopped");
+    gate().openGate();
+    assertThat(inFlight).succeedsWithin(WAIT);
     assertThat(writer.stats().bufferedBytes()).isZero();
     assertThat(add("late")).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
         .withMessageContaining("is stopped");
@@ -98,8 +134,11 @@ class BlockGeneratorTest {
   @Test
   void closingWithFlushStoresWhatIsGathered() {
     open(1024);
+    gate().closeGate();
+    add("in flight");
     CompletableFuture<BlockInfo> pending = add("kept");
     generator.close(true);
+    gate().openGate();
     assertThat(pending).succeedsWithin(WAIT);
     assertThat(recordsOf(pending.join())).containsExactly("kept");
   }
@@ -107,10 +146,12 @@ class BlockGeneratorTest {
   @Test
   void aCallerCannotCompleteTheFutureOfTheOtherRecordsOfItsBlock() {
     open(1024);
+    gate().closeGate();
+    add("in flight");
     CompletableFuture<BlockInfo> mine = add("a");
     CompletableFuture<BlockInfo> theirs = add("b");
     mine.cancel(false);
-    generator.cut();
+    gate().openGate();
     assertThat(theirs).succeedsWithin(WAIT);
   }
 }

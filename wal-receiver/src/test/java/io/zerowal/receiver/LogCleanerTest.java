@@ -62,7 +62,7 @@ class LogCleanerTest {
   @Test
   void aBlockTheTrackerHoldsKeepsItsSegmentAndEveryLaterOne() {
     List<RecordHandle> handles = fill();
-    logs.tracker().addBlock(new BlockInfo("r1", 1, 200, handles.get(50))).join();
+    logs.tracker().addBlock(new BlockInfo("r1", 1, 200, handles.get(50)), null).join();
     cleaner.clean(-1);
     assertThat(data.firstSequence()).isBetween(31L, 50L);
     assertThat(data.read(handles.get(50)).remaining()).isEqualTo(200);

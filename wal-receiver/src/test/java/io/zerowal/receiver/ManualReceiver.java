@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** A receiver the test drives by hand through its context. */
-final class ManualReceiver implements Receiver {
+class ManualReceiver implements Receiver {
   volatile ReceiverContext context;
   volatile boolean stopped;
 

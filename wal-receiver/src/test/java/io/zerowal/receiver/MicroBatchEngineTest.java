@@ -232,18 +232,22 @@ class MicroBatchEngineTest {
   @Test
   void failFastRefusesAStoreBeyondTheBufferedBound() throws Exception {
     ManualReceiver r = new ManualReceiver();
+    GatedStorage gated = new GatedStorage();
     MicroBatchEngine engine = MicroBatchEngine.builder()
-        .dataStorage(id -> new MemoryStorage()).metadataStorage(metadata)
-        .blockInterval(Duration.ofHours(1)).receiver("r1", r).processor(new BatchRecorder())
+        .dataStorage(id -> gated).metadataStorage(metadata)
+        .batchInterval(Duration.ofHours(1)).blockInterval(Duration.ofHours(1)).receiver("r1", r)
+        .processor(new BatchRecorder())
         .maxBlockBytes(64).maxBufferedBytes(100).backPressure(BackPressure.FAIL_FAST)
         .dataSegmentSize(4096).build();
     engine.start();
+    gated.closeGate(); // the first store stays in flight
     r.context.store(new byte[50]);
     assertThatThrownBy(() -> r.context.store(new byte[50]))
         .isInstanceOf(BackPressureException.class)
         .hasMessageContaining("receiver r1 already buffers 54 bytes");
     assertThatThrownBy(() -> r.context.store(new byte[60]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBlockBytes 64");
+    gated.openGate();
     engine.stop();
   }
 

@@ -20,7 +20,7 @@ class StopFromOwnThreadsTest {
   private static final Duration LIMIT = Duration.ofSeconds(10);
 
   private final MemoryStorage metadata = new MemoryStorage();
-  private final Map<String, MemoryStorage> data = new HashMap<>();
+  private final Map<String, GatedStorage> data = new HashMap<>();
   private final AtomicReference<MicroBatchEngine> engine = new AtomicReference<>();
   /** The thread a stop was called on, once that call returned. */
   private final CompletableFuture<String> stopReturnedOn = new CompletableFuture<>();
@@ -28,9 +28,9 @@ class StopFromOwnThreadsTest {
 
   private MicroBatchEngine.Builder builder(Receiver receiver, BatchProcessor processor) {
     return MicroBatchEngine.builder()
-        .dataStorage(id -> data.computeIfAbsent(id, k -> new MemoryStorage()))
+        .dataStorage(id -> data.computeIfAbsent(id, k -> new GatedStorage()))
         .metadataStorage(metadata)
-        .batchInterval(Duration.ofMillis(10)).blockInterval(Duration.ofMillis(20))
+        .batchInterval(Duration.ofMillis(10)).blockInterval(Duration.ofMillis(5))
         .receiver("r1", receiver).processor(processor);
   }
 
@@ -63,7 +63,7 @@ class StopFromOwnThreadsTest {
     r.storeBlock("last").get();
 
     assertStopsWithoutHanging();
-    assertThat(stopReturnedOn.get()).isEqualTo("zerowal-batches");
+    assertThat(stopReturnedOn.get()).isEqualTo("zerowal-engine-batches");
     assertThat(recorder.allRecords()).containsExactly("last");
   }
 
@@ -87,10 +87,12 @@ class StopFromOwnThreadsTest {
     ManualReceiver r = new ManualReceiver();
     engine.set(builder(r, recorder).build());
     engine.get().start();
-    // A finite source that stops on its last ack: the block is cut by the next tick, so the
-    // acknowledgement runs on one of the engine's or the logs' threads, never on this one.
+    // A finite source that stops on its last ack: held in flight until the callback is attached,
+    // so the acknowledgement runs on one of the engine's or the logs' threads, never on this one.
+    data.get("r1").closeGate();
     r.context.store(new byte[] {'a'});
     r.context.store(new byte[] {'b'}).thenRun(this::stopFromHere);
+    data.get("r1").openGate();
 
     assertStopsWithoutHanging();
     assertThat(stopReturnedOn.get()).startsWith("zerowal-");
@@ -102,10 +104,12 @@ class StopFromOwnThreadsTest {
     ManualReceiver r = new ManualReceiver();
     engine.set(builder(r, recorder).build());
     engine.get().start();
+    data.get("r1").closeGate(); // the callback is attached before the store completes
     r.context.store(new byte[] {'a'}).thenRun(() -> {
       engine.get().stopNow();
       stopReturnedOn.complete(Thread.currentThread().getName());
     });
+    data.get("r1").openGate();
 
     assertStopsWithoutHanging();
   }

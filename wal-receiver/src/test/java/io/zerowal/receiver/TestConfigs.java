@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Engine configs for tests of the engine's parts, with MemoryStorage logs and NONE durability. */
+/**
+ * Engine configs for tests of the engine's parts, with MemoryStorage logs and NONE durability; the
+ * data logs' writes can be held back ({@link GatedStorage}).
+ */
 final class TestConfigs {
   final MemoryStorage metadata = new MemoryStorage();
-  final Map<String, MemoryStorage> data = new HashMap<>();
+  final Map<String, GatedStorage> data = new HashMap<>();
 
   /** A config with receivers {@code ids}, 4 KiB segments and the given block bound. */
   EngineConfig config(int maxBlockBytes, String... ids) {
@@ -18,8 +21,13 @@ final class TestConfigs {
     for (String id : ids) {
       receivers.put(id, new ManualReceiver());
     }
-    return new EngineConfig(id -> data.computeIfAbsent(id, k -> new MemoryStorage()), metadata,
-        Duration.ofSeconds(1), Duration.ofMillis(200), Durability.NONE, receivers, b -> { },
-        maxBlockBytes, 1 << 20, BackPressure.BLOCK, 0, 4096, 4096, null);
+    MicroBatchEngine.Builder b = MicroBatchEngine.builder()
+        .dataStorage(id -> data.computeIfAbsent(id, k -> new GatedStorage()))
+        .metadataStorage(metadata).batchInterval(Duration.ofSeconds(1))
+        .blockInterval(Duration.ofMillis(200)).durability(Durability.NONE).processor(batch -> { })
+        .maxBlockBytes(maxBlockBytes).maxBufferedBytes(1 << 20).backPressure(BackPressure.BLOCK)
+        .dataSegmentSize(4096).metadataSegmentSize(4096);
+    receivers.forEach(b::receiver);
+    return b.config();
   }
 }

@@ -43,7 +43,11 @@ class TrackerEventTest {
         new TrackerEvent.BatchAllocated(5L, List.of()),
         new TrackerEvent.BatchCompleted(1_700_000_000_000L),
         new TrackerEvent.Snapshot(2_000L, List.of(block("a", 5)), uncompleted),
-        new TrackerEvent.Snapshot(TrackerEvent.NO_BATCH, List.of(), new TreeMap<>()));
+        new TrackerEvent.Snapshot(TrackerEvent.NO_BATCH, List.of(), new TreeMap<>()),
+        new TrackerEvent.BlockAdded(block("kafka-orders", 6), ByteBuffer.wrap(new byte[] {1, 2, 3})),
+        new TrackerEvent.BlockAdded(block("a", 7), ByteBuffer.allocate(0)),
+        new TrackerEvent.Snapshot(2_000L, List.of(block("a", 8)), uncompleted,
+            java.util.Map.of("a", ByteBuffer.wrap(new byte[] {9}), "ünï", ByteBuffer.allocate(0))));
   }
 
   @Test
@@ -51,6 +55,18 @@ class TrackerEventTest {
     for (TrackerEvent e : samples()) {
       assertThat(TrackerEvent.decode(TrackerEvent.encode(e), "test")).isEqualTo(e);
     }
+  }
+
+  @Test
+  void eventsWithoutMetadataKeepTheirOldTypesAndEventsWithItTakeNewOnes() {
+    assertThat(TrackerEvent.encode(new TrackerEvent.BlockAdded(block("a", 0))).get(1))
+        .isEqualTo((byte) 1);
+    assertThat(TrackerEvent.encode(new TrackerEvent.BlockAdded(block("a", 0),
+        ByteBuffer.wrap(new byte[] {7}))).get(1)).isEqualTo((byte) 5);
+    assertThat(TrackerEvent.encode(new TrackerEvent.Snapshot(1L, List.of(), new TreeMap<>()))
+        .get(1)).isEqualTo((byte) 4);
+    assertThat(TrackerEvent.encode(new TrackerEvent.Snapshot(1L, List.of(), new TreeMap<>(),
+        java.util.Map.of("a", ByteBuffer.wrap(new byte[] {7})))).get(1)).isEqualTo((byte) 6);
   }
 
   @Test
@@ -139,9 +155,9 @@ class TrackerEventTest {
     try (WriteAheadLog log = WriteAheadLog.builder(storage).segmentSize(4096).maxRecordSize(2048).open()) {
       BlockTracker tracker = new BlockTracker(log, new TrackerState(), 2048);
       for (int batch = 1; batch <= 40; batch++) {
-        tracker.addBlock(block("a", batch)).get();
-        tracker.addBlock(block("b", batch)).get();
-        tracker.allocate(batch * 100L);
+        tracker.addBlock(block("a", batch), null).get();
+        tracker.addBlock(block("b", batch), null).get();
+        tracker.allocate(batch * 100L, Long.MAX_VALUE, Long.MAX_VALUE);
         if (batch % 3 != 0) {
           long snapshot = tracker.complete(batch * 100L);
           if (snapshot >= 0) {
@@ -149,7 +165,7 @@ class TrackerEventTest {
           }
         }
       }
-      tracker.addBlock(block("a", 49)).get();
+      tracker.addBlock(block("a", 49), null).get();
       assertThat(log.firstSequence()).as("compaction deleted old segments").isGreaterThan(0);
       expected = RecoveryReader.replay(log);
       assertThat(expected.uncompleted().keySet()).hasSize(13).allMatch(t -> t % 300 == 0);
