@@ -1,6 +1,7 @@
 package io.zerowal.core;
 
 import io.zerowal.core.storage.Storage;
+import io.zerowal.core.storage.StorageLockedException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -498,6 +499,9 @@ public final class WriteAheadLog implements Closeable {
       Config config = config();
       try {
         storage.lockForWriting();
+      } catch (StorageLockedException e) {
+        throw new LogLockedException("cannot open log " + storage.describe() + ": "
+            + e.getMessage(), e);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open log " + storage.describe() + ": "
             + e.getMessage(), e);

@@ -130,7 +130,7 @@ class CloseTest {
     assertThat(eventually(() -> {
       try (WriteAheadLog again = WriteAheadLog.builder(logs.memory).open()) {
         return again.nextSequence() == expectedNext;
-      } catch (java.io.UncheckedIOException stillLocked) {
+      } catch (LogLockedException stillLocked) {
         return false;
       }
     })).isTrue();

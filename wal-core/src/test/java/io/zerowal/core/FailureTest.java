@@ -285,7 +285,7 @@ class FailureTest {
     await(first.append(payload(0, 10)));
 
     assertThatThrownBy(() -> WriteAheadLog.builder(memory).open())
-        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("locked")
+        .isInstanceOf(LogLockedException.class).hasMessageContaining("locked")
         .hasCauseInstanceOf(StorageLockedException.class);
     assertThatThrownBy(() -> WriteAheadLog.builder(memory).open())
         .as("the failed open must not have released the first log's lock")
@@ -304,7 +304,7 @@ class FailureTest {
     await(first.append(payload(0, 10)));
 
     assertThatThrownBy(() -> WriteAheadLog.builder(new LocalStorage(dir)).open())
-        .isInstanceOf(UncheckedIOException.class)
+        .isInstanceOf(LogLockedException.class)
         .hasMessageContaining(dir.toAbsolutePath().toString())
         .hasMessageContaining("already open")
         .hasCauseInstanceOf(StorageLockedException.class);

@@ -1,10 +1,10 @@
 package io.zerowal.receiver;
 
 import io.zerowal.core.CorruptLogException;
+import io.zerowal.core.LogLockedException;
 import io.zerowal.core.WriteAheadLog;
 import io.zerowal.core.storage.Storage;
 import io.zerowal.core.storage.StorageLockedException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,14 +82,12 @@ final class EngineLogs implements AutoCloseable {
   private static <T> T strict(Storage storage, Supplier<T> opening, String which) {
     try {
       return opening.get();
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof StorageLockedException locked) {
-        // The log wraps the lock conflict; say which of the engine's logs, and what to do.
-        throw new UncheckedIOException(which + " (" + storage.describe() + ") is locked by another"
-            + " writer: another engine, in this or another process, has it open. Stop that engine"
-            + " first, or give this one storage of its own (" + locked.getMessage() + ")", locked);
-      }
-      throw e;
+    } catch (LogLockedException e) {
+      // Say which of the engine's logs is locked, and what to do.
+      throw new LogLockedException(which + " (" + storage.describe() + ") is locked by another"
+          + " writer: another engine, in this or another process, has it open. Stop that engine"
+          + " first, or give this one storage of its own (" + e.getCause().getMessage() + ")",
+          (StorageLockedException) e.getCause());
     } catch (CorruptLogException e) {
       // The log's own advice (open it with SKIP_CORRUPT) is not something the engine can do.
       String problem = e.getMessage();

@@ -38,7 +38,7 @@ public final class MemoryStorages {
   /** Empty disks: a fresh metadata storage, receivers' storages made on first use. */
   public MemoryStorages() {
     this(new LinkedHashMap<>());
-    storages.put(METADATA, new MemoryStorage());
+    storages.put(METADATA, new MemoryStorage(METADATA));
   }
 
   private MemoryStorages(Map<String, MemoryStorage> storages) {
@@ -62,7 +62,7 @@ public final class MemoryStorages {
       throw new IllegalArgumentException("\"" + METADATA + "\" names the metadata storage here,"
           + " and receiver ids cannot be \"metadata\"");
     }
-    return storages.computeIfAbsent(receiverId, id -> new MemoryStorage());
+    return storages.computeIfAbsent(receiverId, MemoryStorage::new);
   }
 
   /** Every storage made so far, by name ({@link #METADATA} or a receiver id). */

@@ -237,7 +237,7 @@ class SupervisionTest {
     MicroBatchEngine first = engine().receiver("r", new ManualReceiver()).build();
     first.start();
     MicroBatchEngine second = engine().receiver("r", new ManualReceiver()).build();
-    assertThatThrownBy(second::start).isInstanceOf(java.io.UncheckedIOException.class)
+    assertThatThrownBy(second::start).isInstanceOf(io.zerowal.core.LogLockedException.class)
         .hasMessageContaining("the metadata log (memory) is locked by another writer")
         .hasCauseInstanceOf(io.zerowal.core.storage.StorageLockedException.class);
     assertThat(second.isRunning()).isFalse();

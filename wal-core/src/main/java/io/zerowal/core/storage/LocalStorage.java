@@ -6,6 +6,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,37 @@ import org.slf4j.LoggerFactory;
 public final class LocalStorage implements Storage {
   /** Name of the lock file in the log directory. */
   public static final String LOCK_FILE = "zerowal.lock";
+
+  /**
+   * A storage per name, each in its own directory {@code root/<name>} (created on first use): the
+   * shape of {@code MicroBatchEngine.Builder.dataStorage}, as in
+   * {@code .dataStorage(LocalStorage.under(dir)).metadataStorage(LocalStorage.under(dir).apply("meta"))}.
+   * Unlike {@code new LocalStorage(...)} it throws no checked exception, so it fits a lambda.
+   * Thread-safe; every call returns a new instance.
+   *
+   * @throws IllegalArgumentException (from the function) if a name is not exactly one directory
+   *     name under {@code root} (empty, {@code ..}, a path with separators, absolute)
+   * @throws UncheckedIOException (from the function) if the directory cannot be created or used
+   */
+  public static Function<String, Storage> under(Path root) {
+    Path base = Objects.requireNonNull(root, "root must not be null").toAbsolutePath().normalize();
+    return name -> {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("a storage name under " + base
+            + " must not be null or empty");
+      }
+      Path dir = base.resolve(name).normalize();
+      if (!base.equals(dir.getParent()) || !dir.getFileName().toString().equals(name)) {
+        throw new IllegalArgumentException("storage name \"" + name + "\" must be one directory"
+            + " name under " + base + " (no separators, no \"..\", not absolute)");
+      }
+      try {
+        return new LocalStorage(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open storage " + dir + ": " + e.getMessage(), e);
+      }
+    };
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStorage.class);
 

@@ -64,13 +64,31 @@ public final class MemoryStorage implements Storage {
   private boolean failNextSync;
   private long capacity = Long.MAX_VALUE;
 
-  /** Creates an empty, unlocked storage of unlimited capacity. */
-  public MemoryStorage() {}
+  private final String name;
 
-  /** Returns {@code "memory"}. */
+  /** Creates an empty, unlocked storage of unlimited capacity. */
+  public MemoryStorage() {
+    this.name = null;
+  }
+
+  /**
+   * Creates an empty, unlocked storage of unlimited capacity whose {@link #describe()} is
+   * {@code "memory:<name>"}, so that the log lines and messages of several logs tell them apart.
+   *
+   * @throws IllegalArgumentException if {@code name} is null or empty
+   */
+  public MemoryStorage(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("a MemoryStorage name must not be null or empty: use"
+          + " new MemoryStorage() for an unnamed one");
+    }
+    this.name = name;
+  }
+
+  /** Returns {@code "memory"}, or {@code "memory:<name>"} for a named storage. */
   @Override
   public String describe() {
-    return "memory";
+    return name == null ? "memory" : "memory:" + name;
   }
 
   /**
@@ -209,7 +227,7 @@ public final class MemoryStorage implements Storage {
 
   /** What {@link #crash(long)} returns, without killing this instance: lets tests crash twice. */
   synchronized MemoryStorage survivorOf(long seed) {
-    MemoryStorage after = new MemoryStorage();
+    MemoryStorage after = name == null ? new MemoryStorage() : new MemoryStorage(name);
     after.capacity = capacity;
     Random random = new Random(seed);
     for (String name : new TreeSet<>(durableFiles.keySet())) {

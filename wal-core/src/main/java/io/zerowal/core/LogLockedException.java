@@ -1,0 +1,17 @@
+package io.zerowal.core;
+
+import io.zerowal.core.storage.StorageLockedException;
+
+/**
+ * The log could not be opened because another writer holds it: another open log in this process or
+ * another one (see {@link io.zerowal.core.storage.Storage#lockForWriting()}). Close that writer
+ * first, or give this one a storage of its own. The storage's {@link StorageLockedException} is the
+ * cause.
+ */
+public final class LogLockedException extends WalException {
+  private static final long serialVersionUID = 1L;
+
+  public LogLockedException(String message, StorageLockedException cause) {
+    super(message, cause);
+  }
+}
