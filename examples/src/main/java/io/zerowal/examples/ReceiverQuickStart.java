@@ -7,16 +7,15 @@ import io.zerowal.core.storage.LocalStorage;
 import io.zerowal.receiver.MicroBatchEngine;
 import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
 public final class ReceiverQuickStart {
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of("target/receiver-quickstart");
+    var storages = LocalStorage.under(Path.of("target/receiver-quickstart")); // a directory per log
     MicroBatchEngine engine = MicroBatchEngine.builder()
-        .dataStorage(id -> local(dir.resolve(id))).metadataStorage(local(dir.resolve("meta")))
+        .dataStorage(storages).metadataStorage(storages.apply("meta"))
         .batchInterval(Duration.ofSeconds(1))
         .receiver("lines", new Receiver() {
           private volatile Thread source;
@@ -43,14 +42,6 @@ public final class ReceiverQuickStart {
     engine.start(); // recovers first: re-runs unfinished batches, queues stored blocks
     Thread.sleep(3_000);
     engine.stop();  // graceful: what was stored is processed
-  }
-
-  private static LocalStorage local(Path path) {
-    try {
-      return new LocalStorage(path);
-    } catch (java.io.IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
 // end::quickstart[]
