@@ -56,10 +56,13 @@ final class HandleReader {
           + " oldest record of log " + storage.describe() + " is " + index.firstSequence());
     }
     long limit;
-    if (handle.segment() == tail.segmentBase()) {
+    if (handle.segment() == tail.segmentBase() && tail.segmentEnd() >= 0) {
       limit = tail.segmentEnd();
     } else {
       Segment s = index.findClosed(handle.segment());
+      if (s == null && tail.segmentEnd() < 0) {
+        checkOpen.run(); // closed, and its last segment sealed, since the tail was read
+      }
       if (s == null && handle.sequence() < index.firstSequence()) {
         // truncateBefore removed the segment after the check above
         throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore; the"
