@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * BlockAdded     (5) = block | metadata            (a block stored with the receiver's metadata)
  * Snapshot       (6) = the body of (4) | receivers:u32 | (idLength:u16 | receiverId:utf8 | metadata) * receivers
  * blocks         = count:u32 | block * count
- * block          = idLength:u16 | receiverId:utf8[idLength] | records:u32 | bytes:i64 | handle:33 bytes
+ * block          = idLength:u16 | receiverId:utf8[idLength] | records:u32 | bytes:i64 | handle:41 bytes (RecordHandle.toBytes)
  * metadata       = length:u32 | bytes[length]
  * </pre>
  * {@code handle} is {@link RecordHandle#toBytes()}. A Snapshot replaces all state before it, so the
