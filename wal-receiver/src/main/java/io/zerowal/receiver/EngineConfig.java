@@ -46,7 +46,9 @@ record EngineConfig(
     Duration maxBlockTime,
     long maxBatchRecords,
     long maxBatchBytes,
-    Map<String, ReceiverOptions> receiverOptions) {
+    Map<String, ReceiverOptions> receiverOptions,
+    boolean rateControl,
+    long maxLogDiskBytes) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a
