@@ -25,6 +25,7 @@ final class BatchLoop {
   private final BlockTracker tracker;
   private final LogCleaner cleaner;
   private final Backlog backlog;
+  private final DiskQuota quota;
   private final Map<String, WriteAheadLog> dataLogs;
   private TreeMap<Long, List<BlockInfo>> toRerun; // only the batch thread, until it has re-run them
 
@@ -40,9 +41,11 @@ final class BatchLoop {
   private RateControl rateControl; // set before the batch thread starts; null: off
   private long lastMissedWarningMillis; // only the batch thread
 
-  BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog) {
+  BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
+      DiskQuota quota) {
     this.config = config;
     this.backlog = backlog;
+    this.quota = quota;
     this.tracker = logs.tracker();
     this.cleaner = cleaner;
     this.dataLogs = logs.dataLogs();
@@ -103,7 +106,10 @@ final class BatchLoop {
   }
 
   private List<BlockInfo> allocate(long batchTime) {
-    return tracker.allocate(batchTime, config.maxBatchRecords(), config.maxBatchBytes());
+    List<BlockInfo> blocks = tracker.allocate(batchTime, config.maxBatchRecords(),
+        config.maxBatchBytes());
+    quota.allocated(blocks);
+    return blocks;
   }
 
   /** Runs one last batch of everything stored, then ends; for a graceful stop. */
@@ -164,6 +170,7 @@ final class BatchLoop {
     batchesCompleted.incrementAndGet();
     recordsProcessed.addAndGet(stats.records());
     LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
+    quota.measure(); // the deleted segments' room is free
     // After the cleanup: new stores fill the room only once the processed segments are gone, so
     // disk use stays near maxUnprocessedBytes.
     backlog.processed(blocks);

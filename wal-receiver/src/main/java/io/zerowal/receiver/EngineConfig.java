@@ -102,6 +102,16 @@ record EngineConfig(
             + " lower blockInterval or raise batchInterval");
       }
     }
+    long idleLogs = 2 * dataSegmentSize * receivers.size() + 2 * metadataSegmentSize;
+    if (maxLogDiskBytes < idleLogs) {
+      throw new IllegalArgumentException("maxLogDiskBytes " + maxLogDiskBytes + " is below what the"
+          + " logs may hold with nothing to process, " + idleLogs + " bytes (two segments of each"
+          + " log: the open one and the one holding the oldest block, for " + receivers.size()
+          + " data logs of dataSegmentSize " + dataSegmentSize + " and the metadata log of"
+          + " metadataSegmentSize " + metadataSegmentSize + "): every store would wait for good;"
+          + " raise maxLogDiskBytes to four or more data segments per receiver, or lower the"
+          + " segment sizes");
+    }
     receivers = Collections.unmodifiableMap(new LinkedHashMap<>(receivers)); // keeps their order
   }
 
