@@ -25,6 +25,7 @@ final class BatchLoop {
   private final BlockTracker tracker;
   private final LogCleaner cleaner;
   private final Backlog backlog;
+  private final DiskQuota quota;
   private final Map<String, WriteAheadLog> dataLogs;
   private TreeMap<Long, List<BlockInfo>> toRerun; // only the batch thread, until it has re-run them
 
@@ -37,11 +38,14 @@ final class BatchLoop {
   private volatile BatchStats lastBatch;
   private final AtomicLong missedIntervals = new AtomicLong();
   private volatile Consumer<BatchStats> onBatchCompleted;
+  private RateControl rateControl; // set before the batch thread starts; null: off
   private long lastMissedWarningMillis; // only the batch thread
 
-  BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog) {
+  BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
+      DiskQuota quota) {
     this.config = config;
     this.backlog = backlog;
+    this.quota = quota;
     this.tracker = logs.tracker();
     this.cleaner = cleaner;
     this.dataLogs = logs.dataLogs();
@@ -102,7 +106,10 @@ final class BatchLoop {
   }
 
   private List<BlockInfo> allocate(long batchTime) {
-    return tracker.allocate(batchTime, config.maxBatchRecords(), config.maxBatchBytes());
+    List<BlockInfo> blocks = tracker.allocate(batchTime, config.maxBatchRecords(),
+        config.maxBatchBytes());
+    quota.allocated(blocks);
+    return blocks;
   }
 
   /** Runs one last batch of everything stored, then ends; for a graceful stop. */
@@ -157,9 +164,13 @@ final class BatchLoop {
         Duration.ofNanos(System.nanoTime() - startNanos),
         Duration.ofMillis(Math.max(0, doneMillis - oldest)), missed);
     lastBatch = stats;
+    if (rateControl != null) {
+      rateControl.batchCompleted(stats, blocks, doneMillis);
+    }
     batchesCompleted.incrementAndGet();
     recordsProcessed.addAndGet(stats.records());
     LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
+    quota.measure(); // the deleted segments' room is free
     // After the cleanup: new stores fill the room only once the processed segments are gone, so
     // disk use stays near maxUnprocessedBytes.
     backlog.processed(blocks);
@@ -181,6 +192,11 @@ final class BatchLoop {
 
   long recordsProcessed() {
     return recordsProcessed.get();
+  }
+
+  /** Turns rate control on; before the batch thread starts. */
+  void rateControl(RateControl control) {
+    this.rateControl = control;
   }
 
   void onBatchCompleted(Consumer<BatchStats> listener) {

@@ -42,7 +42,7 @@ final class BlockGenerator {
   /** Adds a record whose {@code reservedSize} bytes of back-pressure room are already taken. */
   synchronized CompletableFuture<BlockInfo> add(ByteBuffer record, long reservedSize) {
     if (closed) {
-      writer.release(reservedSize);
+      writer.releaseRefused(reservedSize);
       writer.releaseUnprocessed(record.remaining());
       return CompletableFuture.failedFuture(writer.stoppedException());
     }

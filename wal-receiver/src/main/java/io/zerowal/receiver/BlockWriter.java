@@ -25,6 +25,7 @@ final class BlockWriter {
   private final BlockTracker tracker;
   private final LogCleaner.Floors floors;
   private final Backlog backlog;
+  private final DiskQuota quota;
   private final long maxBlockNanos;
   private final long maxBufferedBytes;
   private final BackPressure backPressure;
@@ -50,10 +51,11 @@ final class BlockWriter {
   private final LatencyHistogram latencies = new LatencyHistogram();
 
   BlockWriter(String receiverId, WriteAheadLog dataLog, BlockTracker tracker,
-      LogCleaner.Floors floors, Backlog backlog, EngineConfig config,
+      LogCleaner.Floors floors, Backlog backlog, DiskQuota quota, EngineConfig config,
       Consumer<Throwable> onLogFailure, EngineThreads threads) {
     this.receiverId = receiverId;
     this.backlog = backlog;
+    this.quota = quota;
     this.maxBlockNanos = config.maxBlockTime() == null ? Long.MAX_VALUE
         : config.maxBlockTime().toNanos();
     this.dataLog = dataLog;
@@ -76,11 +78,13 @@ final class BlockWriter {
     long floor;
     CompletableFuture<RecordHandle> data;
     backlog.submitted(receiverId, payload);
+    quota.blockSubmitted(receiverId.length(), metadata == null ? 0 : metadata.remaining());
     synchronized (room) {
       completing++; // until result's dependents ran: a graceful stop waits for them
     }
     synchronized (appendLock) {
       if (appendsClosed) {
+        quota.unreserve(reserved);
         refuse(result, reserved, payload);
         return;
       }
@@ -94,6 +98,7 @@ final class BlockWriter {
           throw e;
         }
       } catch (RuntimeException e) {
+        quota.unreserve(reserved);
         fail(result, reserved, payload, e);
         return;
       }
@@ -101,9 +106,11 @@ final class BlockWriter {
     data.whenComplete((handle, error) -> {
       if (error != null) {
         floors.release(floor);
+        quota.unreserve(reserved);
         fail(result, reserved, payload, error);
         return;
       }
+      quota.written(reserved);
       BlockInfo info = new BlockInfo(receiverId, count, payload, handle);
       CompletableFuture<RecordHandle> added;
       try {
@@ -188,13 +195,38 @@ final class BlockWriter {
     synchronized (room) {
       completing++;
     }
+    quota.unreserve(reserved);
     release(reserved);
     backlog.releaseUnsubmitted(receiverId, payload);
     completeOnExecutor(() -> threads.fail(result, stoppedException()));
   }
 
-  /** Waits for room for {@code size} bytes; false if the receiver stopped meanwhile. */
+  /**
+   * Waits for room for {@code size} bytes, not yet durable (maxBufferedBytes) and on disk
+   * (maxLogDiskBytes); false if the receiver stopped meanwhile.
+   */
   boolean reserve(long size) {
+    if (!reserveBuffered(size)) {
+      return false;
+    }
+    boolean reserved = false;
+    try {
+      reserved = quota.reserve(receiverId, size, backPressure, () -> stopped);
+      return reserved;
+    } finally {
+      if (!reserved) {
+        release(size);
+      }
+    }
+  }
+
+  /** Gives back the room of a store refused before it reached a block. */
+  void releaseRefused(long size) {
+    quota.unreserve(size);
+    release(size);
+  }
+
+  private boolean reserveBuffered(long size) {
     synchronized (room) {
       long deadline = maxBlockNanos == Long.MAX_VALUE ? Long.MAX_VALUE
           : System.nanoTime() + maxBlockNanos;

@@ -46,7 +46,9 @@ record EngineConfig(
     Duration maxBlockTime,
     long maxBatchRecords,
     long maxBatchBytes,
-    Map<String, ReceiverOptions> receiverOptions) {
+    Map<String, ReceiverOptions> receiverOptions,
+    boolean rateControl,
+    long maxLogDiskBytes) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a
@@ -99,6 +101,16 @@ record EngineConfig(
             + " batchInterval " + batchInterval + ": every batch would wait for blocks cut later;"
             + " lower blockInterval or raise batchInterval");
       }
+    }
+    long idleLogs = 2 * dataSegmentSize * receivers.size() + 2 * metadataSegmentSize;
+    if (maxLogDiskBytes < idleLogs) {
+      throw new IllegalArgumentException("maxLogDiskBytes " + maxLogDiskBytes + " is below what the"
+          + " logs may hold with nothing to process, " + idleLogs + " bytes (two segments of each"
+          + " log: the open one and the one holding the oldest block, for " + receivers.size()
+          + " data logs of dataSegmentSize " + dataSegmentSize + " and the metadata log of"
+          + " metadataSegmentSize " + metadataSegmentSize + "): every store would wait for good;"
+          + " raise maxLogDiskBytes to four or more data segments per receiver, or lower the"
+          + " segment sizes");
     }
     receivers = Collections.unmodifiableMap(new LinkedHashMap<>(receivers)); // keeps their order
   }

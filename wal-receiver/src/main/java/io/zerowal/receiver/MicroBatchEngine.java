@@ -103,9 +103,12 @@ public final class MicroBatchEngine implements AutoCloseable {
       logs = EngineLogs.open(config);
       LogCleaner cleaner = new LogCleaner(logs);
       backlog = new Backlog(config, logs.tracker().allBlocks());
-      loop = new BatchLoop(config, logs, cleaner, backlog); // before anything can call fail()
+      EngineLogs opened = logs;
+      DiskQuota quota = new DiskQuota(config.maxLogDiskBytes(), config.maxBlockTime(),
+          () -> opened.stats().values().stream().mapToLong(s -> s.segmentBytes()).sum());
+      loop = new BatchLoop(config, logs, cleaner, backlog, quota); // before anything can fail()
       loop.onBatchCompleted(onBatchCompleted);
-      receivers = new Receivers(config, logs, cleaner, backlog, threads,
+      receivers = new Receivers(config, logs, cleaner, backlog, quota, threads,
           new ReceiverSupervisor.Engine() {
         @Override
         public void report(ReceiverFailure failure) {
@@ -117,6 +120,9 @@ public final class MicroBatchEngine implements AutoCloseable {
           MicroBatchEngine.this.fail(t);
         }
       });
+      if (config.rateControl()) {
+        loop.rateControl(new RateControl(config, receivers.rateLimiters()));
+      }
       receivers.startCutting();
       threads.start("batches", false, this::runBatches);
     });
@@ -423,6 +429,8 @@ public final class MicroBatchEngine implements AutoCloseable {
     private Duration maxBlockTime;
     private long maxBatchRecords = Long.MAX_VALUE;
     private long maxBatchBytes = Long.MAX_VALUE;
+    private boolean rateControl;
+    private long maxLogDiskBytes = Long.MAX_VALUE;
 
     private Builder() {}
 
@@ -462,7 +470,7 @@ public final class MicroBatchEngine implements AutoCloseable {
 
     /**
      * How long a store waits under {@link BackPressure#BLOCK} (for {@code maxBufferedBytes} or
-     * {@code maxUnprocessedBytes}) before it throws {@link io.zerowal.core.BackPressureException},
+     * {@code maxUnprocessedBytes} or {@code maxLogDiskBytes}) before it throws {@link io.zerowal.core.BackPressureException},
      * as Kafka's {@code max.block.ms}. Default: as long as it takes.
      */
     public Builder maxBlockTime(Duration timeout) {
@@ -476,6 +484,51 @@ public final class MicroBatchEngine implements AutoCloseable {
      */
     public Builder maxBatchRecords(long records) {
       this.maxBatchRecords = EngineConfig.inRange(records, 1, Long.MAX_VALUE, "maxBatchRecords");
+      return this;
+    }
+
+    /**
+     * Bound on the bytes of the engine's logs on disk: every receiver's data log and the metadata
+     * log together, as {@link io.zerowal.core.LogStats#segmentBytes()} counts them. While the
+     * logs would pass it, {@code store} waits (up to {@link #maxBlockTime}) or fails fast, as
+     * {@link #backPressure} says; stores resume as batches complete and cleanup deletes segments.
+     * Default: no quota.
+     *
+     * <p>It differs from {@link #maxUnprocessedBytes}, which bounds the payload stored and not yet
+     * processed: cleanup deletes whole segments only, so the logs also hold processed records
+     * that share a segment with unprocessed ones, the open segment of each log, frame and block
+     * headers, and the metadata log. The quota bounds what the disk holds; maxUnprocessedBytes
+     * bounds the work waiting. Disk use stays below the quota plus about one segment (stores
+     * racing past a measurement, the headers of the blocks being written).
+     *
+     * <p>The quota must exceed a few segments: each log keeps its open segment and the segment
+     * holding the oldest block not yet processed, even with nothing unprocessed, and only whole
+     * segments are deleted; a quota below what the logs hold when idle would block every store
+     * for good. {@code build()} refuses a quota below two data segments per receiver plus two
+     * metadata segments; allow four or more data segments per receiver, so that batches of a
+     * segment or more can form while the oldest is processed.
+     */
+    public Builder maxLogDiskBytes(long bytes) {
+      this.maxLogDiskBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxLogDiskBytes");
+      return this;
+    }
+
+    /**
+     * Rate control driven by processing speed, as Spark Streaming's
+     * {@code spark.streaming.backpressure.enabled}: after each completed batch a PID controller
+     * (Spark's {@code PIDRateEstimator}: proportional 1.0, integral 0.2, derivative 0.0) computes a
+     * new max ingest rate per receiver from the batch's processing time, scheduling delay and the
+     * receiver's records in it, at least 100 records per second and at most the receiver's
+     * {@link #maxRecordsPerSecond} if set; the receiver's stores are spaced out to it. A processor
+     * slower than the sources then slows them to what it gets through in a batch interval, so
+     * the scheduling delay stays bounded, instead of letting a backlog build until
+     * {@link #maxUnprocessedBytes} stops the stores. Until its first batch is measured a receiver
+     * stores at its {@code maxRecordsPerSecond}, or at 100 records per second without one (an
+     * unthrottled start could fill batches that take the processor many intervals); the first
+     * measured batch sets the rate to its processing rate. Default: off.
+     */
+    public Builder rateControl(boolean enabled) {
+      this.rateControl = enabled;
       return this;
     }
 
@@ -616,8 +669,9 @@ public final class MicroBatchEngine implements AutoCloseable {
     }
 
     /**
-     * What {@code store} does beyond {@code maxBufferedBytes} or {@code maxUnprocessedBytes}:
-     * wait (at most {@link #maxBlockTime}) or throw; default {@link BackPressure#BLOCK}.
+     * What {@code store} does beyond {@code maxBufferedBytes}, {@code maxUnprocessedBytes} or
+     * {@code maxLogDiskBytes}: wait (at most {@link #maxBlockTime}) or throw; default
+     * {@link BackPressure#BLOCK}.
      */
     public Builder backPressure(BackPressure backPressure) {
       this.backPressure = Objects.requireNonNull(backPressure, "backPressure");
@@ -681,7 +735,7 @@ public final class MicroBatchEngine implements AutoCloseable {
           maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
           restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
           gracefulStopTimeout, maxUnprocessedBytes, maxEngineUnprocessedBytes, maxBlockTime,
-          maxBatchRecords, maxBatchBytes, receiverOptions);
+          maxBatchRecords, maxBatchBytes, receiverOptions, rateControl, maxLogDiskBytes);
     }
   }
 }

@@ -71,7 +71,9 @@ public final class ReceiverContext {
     this.blockIntervalNanos = config.blockInterval(receiverId).toNanos();
     this.maxMetadataBytes = config.maxMetadataBytes();
     long rate = config.maxRecordsPerSecond(receiverId);
-    this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
+    // Under rate control, a receiver without a rate starts slow until its first batch is measured.
+    this.rateLimiter = rate > 0 ? new RateLimiter(rate)
+        : config.rateControl() ? new RateLimiter(RateEstimator.MIN_RATE) : null;
     this.writer = writer;
     this.generator = new BlockGenerator(writer, maxBlockBytes);
   }
@@ -374,6 +376,11 @@ public final class ReceiverContext {
         writer.releaseUnprocessed(payload);
       }
     }
+  }
+
+  /** The rate limiter of this receiver; null if it has neither a rate nor rate control. */
+  RateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   private CompletableFuture<BlockInfo> stoppedFuture() {

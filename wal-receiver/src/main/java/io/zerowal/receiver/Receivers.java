@@ -30,13 +30,14 @@ final class Receivers {
    * logs and failed receivers.
    */
   Receivers(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
-      EngineThreads threads, ReceiverSupervisor.Engine engine) {
+      DiskQuota quota, EngineThreads threads, ReceiverSupervisor.Engine engine) {
     this.config = config;
     this.threads = threads;
     this.backlog = backlog;
     logs.dataLogs().forEach((id, dataLog) -> {
       ReceiverContext context = new ReceiverContext(id, config, new BlockWriter(id, dataLog,
-          logs.tracker(), cleaner.floors(id), backlog, config, engine::fail, threads), threads);
+          logs.tracker(), cleaner.floors(id), backlog, quota, config, engine::fail, threads),
+          threads);
       ReceiverSupervisor supervisor = new ReceiverSupervisor(id, config.receivers().get(id),
           context, config.restartPolicy(), config.stopEngineOnReceiverFailure(), threads, engine);
       context.supervise(supervisor);
@@ -107,6 +108,13 @@ final class Receivers {
     if (cutter != null) {
       cutter.join();
     }
+  }
+
+  /** Each receiver's rate limiter, by id; null values for receivers without one. */
+  Map<String, RateLimiter> rateLimiters() {
+    Map<String, RateLimiter> m = new LinkedHashMap<>();
+    contexts.forEach((id, c) -> m.put(id, c.rateLimiter()));
+    return m;
   }
 
   Map<String, ReceiverStats> stats() {

@@ -34,12 +34,16 @@
  *   <li>{@code Backlog}: bytes stored and not processed, bounded per receiver and engine-wide
  *       (back-pressure from the processor to the sources); when each block's first record
  *       arrived, for end-to-end latency.</li>
+ *   <li>{@code DiskQuota}: the bytes of all the engine's logs, estimated between measurements and
+ *       bounded by {@code maxLogDiskBytes}; stores wait or fail while the logs are over it.</li>
  *   <li>The store path, per receiver: {@code ReceiverContext} (checks, rate limit via
  *       {@code RateLimiter}, {@code Backlog}) → {@code BlockGenerator} (gathers single records
  *       into blocks, cut when no block is in flight, when the previous one completes, or at the
- *       tick) → {@code BlockWriter} (back-pressure, data-log append, BlockAdded, completion on
+ *       tick) → {@code BlockWriter} (back-pressure, {@code DiskQuota}, data-log append, BlockAdded, completion on
  *       the log's thread or the completion executor, {@code LatencyHistogram}).</li>
- *   <li>{@code BatchLoop}: the batch thread: re-runs, allocation, the processor, completion.</li>
+ *   <li>{@code BatchLoop}: the batch thread: re-runs, allocation, the processor, completion;
+ *       then {@code RateControl} (optional) gives each receiver's {@code RateLimiter} the rate its
+ *       {@code RateEstimator} (a PID controller) computes from the batch.</li>
  *   <li>{@code LogCleaner}: the one place that deletes segments, and the floors of blocks in
  *       flight.</li>
  * </ul>

@@ -25,7 +25,7 @@ class BlockGeneratorTest {
     logs = EngineLogs.open(config);
     LogCleaner cleaner = new LogCleaner(logs);
     writer = new BlockWriter("r1", logs.dataLogs().get("r1"), logs.tracker(),
-        cleaner.floors("r1"), new Backlog(config, List.of()), config, t -> { },
+        cleaner.floors("r1"), new Backlog(config, List.of()), DiskQuota.none(), config, t -> { },
         new EngineThreads("test"));
     generator = new BlockGenerator(writer, maxBlockBytes);
   }
