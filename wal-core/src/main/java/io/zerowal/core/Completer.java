@@ -113,8 +113,7 @@ final class Completer implements Runnable {
       }
       if (p.claimedByWriter()) {
         // A callback that throws does not escape: CompletableFuture hands it to its dependent.
-        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence,
-            logId.tag(p.segment, p.offset, p.length, p.sequence)));
+        p.complete(new RecordHandle(p.segment, p.offset, p.length, p.sequence, logId));
       }
       p = next;
     }

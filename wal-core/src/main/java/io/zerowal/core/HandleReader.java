@@ -34,14 +34,13 @@ final class HandleReader {
 
   /** A handle of this log for a record it wrote. */
   RecordHandle sign(long segment, long offset, int length, long sequence) {
-    return new RecordHandle(segment, offset, length, sequence,
-        logId.tag(segment, offset, length, sequence));
+    return new RecordHandle(segment, offset, length, sequence, logId);
   }
 
   /** See {@link WriteAheadLog#read}; the log is open and {@code handle} is not null. */
   ByteBuffer read(RecordHandle handle) {
-    if (handle.tag() != logId.tag(handle.segment(), handle.offset(), handle.length(),
-        handle.sequence())) {
+    if (!handle.issuedBy(logId) && handle.tag() != logId.tag(handle.segment(), handle.offset(),
+        handle.length(), handle.sequence())) {
       throw new IllegalArgumentException(handle + " was not issued by log " + storage.describe()
           + ": it belongs to another log, or its fields were changed");
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zerowal.core.storage.LocalStorage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -217,7 +216,7 @@ class ReadOnlyLogTest {
   void opensWithoutTheLockWhileAWriterHoldsTheLogAndSeesItsSnapshot() throws Exception {
     try (WriteAheadLog writer = builder().durability(Durability.SYNC).open()) {
       TestLogs.appendAll(writer, TestLogs.payloads(RECORDS, PAYLOAD));
-      assertThatThrownBy(() -> builder().open()).isInstanceOf(UncheckedIOException.class);
+      assertThatThrownBy(() -> builder().open()).isInstanceOf(LogLockedException.class);
 
       try (ReadOnlyLog view = builder().openReadOnly()) {
         assertThat(view.nextSequence()).isEqualTo(RECORDS);
@@ -243,7 +242,7 @@ class ReadOnlyLogTest {
       }
 
       assertThatThrownBy(() -> builder().open()).as("the writer still holds the lock")
-          .isInstanceOf(UncheckedIOException.class);
+          .isInstanceOf(LogLockedException.class);
       writer.append(new byte[] {2}).join();
     }
   }
