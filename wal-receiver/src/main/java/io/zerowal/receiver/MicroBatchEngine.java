@@ -120,9 +120,6 @@ public final class MicroBatchEngine implements AutoCloseable {
           MicroBatchEngine.this.fail(t);
         }
       });
-      if (config.rateControl()) {
-        loop.rateControl(new RateControl(config, receivers.rateLimiters()));
-      }
       receivers.startCutting();
       threads.start("batches", false, this::runBatches);
     });
@@ -429,7 +426,6 @@ public final class MicroBatchEngine implements AutoCloseable {
     private Duration maxBlockTime;
     private long maxBatchRecords = Long.MAX_VALUE;
     private long maxBatchBytes = Long.MAX_VALUE;
-    private boolean rateControl;
     private long maxLogDiskBytes = Long.MAX_VALUE;
 
     private Builder() {}
@@ -510,25 +506,6 @@ public final class MicroBatchEngine implements AutoCloseable {
      */
     public Builder maxLogDiskBytes(long bytes) {
       this.maxLogDiskBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxLogDiskBytes");
-      return this;
-    }
-
-    /**
-     * Rate control driven by processing speed, as Spark Streaming's
-     * {@code spark.streaming.backpressure.enabled}: after each completed batch a PID controller
-     * (Spark's {@code PIDRateEstimator}: proportional 1.0, integral 0.2, derivative 0.0) computes a
-     * new max ingest rate per receiver from the batch's processing time, scheduling delay and the
-     * receiver's records in it, at least 100 records per second and at most the receiver's
-     * {@link #maxRecordsPerSecond} if set; the receiver's stores are spaced out to it. A processor
-     * slower than the sources then slows them to what it gets through in a batch interval, so
-     * the scheduling delay stays bounded, instead of letting a backlog build until
-     * {@link #maxUnprocessedBytes} stops the stores. Until its first batch is measured a receiver
-     * stores at its {@code maxRecordsPerSecond}, or at 100 records per second without one (an
-     * unthrottled start could fill batches that take the processor many intervals); the first
-     * measured batch sets the rate to its processing rate. Default: off.
-     */
-    public Builder rateControl(boolean enabled) {
-      this.rateControl = enabled;
       return this;
     }
 
@@ -735,7 +712,7 @@ public final class MicroBatchEngine implements AutoCloseable {
           maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
           restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
           gracefulStopTimeout, maxUnprocessedBytes, maxEngineUnprocessedBytes, maxBlockTime,
-          maxBatchRecords, maxBatchBytes, receiverOptions, rateControl, maxLogDiskBytes);
+          maxBatchRecords, maxBatchBytes, receiverOptions, maxLogDiskBytes);
     }
   }
 }

@@ -71,9 +71,7 @@ public final class ReceiverContext {
     this.blockIntervalNanos = config.blockInterval(receiverId).toNanos();
     this.maxMetadataBytes = config.maxMetadataBytes();
     long rate = config.maxRecordsPerSecond(receiverId);
-    // Under rate control, a receiver without a rate starts slow until its first batch is measured.
-    this.rateLimiter = rate > 0 ? new RateLimiter(rate)
-        : config.rateControl() ? new RateLimiter(RateEstimator.MIN_RATE) : null;
+    this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
     this.writer = writer;
     this.generator = new BlockGenerator(writer, maxBlockBytes);
   }
@@ -376,11 +374,6 @@ public final class ReceiverContext {
         writer.releaseUnprocessed(payload);
       }
     }
-  }
-
-  /** The rate limiter of this receiver; null if it has neither a rate nor rate control. */
-  RateLimiter rateLimiter() {
-    return rateLimiter;
   }
 
   private CompletableFuture<BlockInfo> stoppedFuture() {
