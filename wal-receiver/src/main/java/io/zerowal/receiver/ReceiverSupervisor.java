@@ -197,11 +197,19 @@ final class ReceiverSupervisor {
   }
 
   private void callOnStop() {
+    callReceiver(receiver::onStop, "onStop");
+  }
+
+  /**
+   * Runs one of the receiver's callbacks under the transition lock (reentrant), as its own code
+   * ({@link EngineThreads#callback}); a callback that throws is logged, never rethrown.
+   */
+  private void callReceiver(Runnable callback, String name) {
     transition.lock();
     try {
-      threads.callback(receiver::onStop);
+      threads.callback(callback);
     } catch (RuntimeException e) {
-      log.warn("receiver {} failed in onStop", id, e);
+      log.warn("receiver {} failed in {}", id, name, e);
     } finally {
       transition.unlock();
     }
@@ -218,11 +226,7 @@ final class ReceiverSupervisor {
       state = State.ENGINE_STOPPED;
       engineStopped.signalAll();
       if (was == State.STARTED) {
-        try {
-          threads.callback(receiver::onStop);
-        } catch (RuntimeException e) {
-          log.warn("receiver {} failed in onStop", id, e);
-        }
+        callOnStop();
       }
     } finally {
       transition.unlock();
@@ -231,14 +235,7 @@ final class ReceiverSupervisor {
 
   /** Calls {@code onDrained} once a graceful stop has drained this receiver's stores. */
   void drained() {
-    transition.lock();
-    try {
-      threads.callback(receiver::onDrained);
-    } catch (RuntimeException e) {
-      log.warn("receiver {} failed in onDrained", id, e);
-    } finally {
-      transition.unlock();
-    }
+    callReceiver(receiver::onDrained, "onDrained");
   }
 
   /** A store of this receiver became durable: it works, so restarts count from zero again. */
