@@ -89,7 +89,7 @@ public final class EventFormat {
    * position to its limit without moving them.
    *
    * @param record a record of a batch stored by {@link ZeroWalSink}
-   * @return a new event with the headers (in their stored order) and body
+   * @return a new event with the headers and body
    * @throws CorruptEventException if the bytes are not an event of version {@link #VERSION}: a
    *     wrong version, a length past the end, bytes left over, or a header that is not UTF-8
    */

@@ -417,14 +417,14 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
   private ReceiverContext runningContext() throws EventDeliveryException {
     MicroBatchEngine e = engine;
     ReceiverContext ctx = context;
-    if (e != null && ctx != null && e.isRunning()) {
+    if (isUp(e, ctx)) {
       return ctx;
     }
     synchronized (this) {
       if (config == null || getLifecycleState() != LifecycleState.START) {
         throw new EventDeliveryException("ZeroWalSink " + getName() + " is not started");
       }
-      if (engine != null && engine.isRunning() && context != null) {
+      if (isUp(engine, context)) {
         return context;
       }
       String why = engine == null ? "did not start"
@@ -453,6 +453,12 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
       }
       return context;
     }
+  }
+
+  /** True if stores through {@code ctx} are accepted: the engine runs and is not stopping. */
+  private static boolean isUp(MicroBatchEngine e, ReceiverContext ctx) {
+    return e != null && ctx != null && e.isRunning() && !ctx.isStopped()
+        && e.failure().isEmpty();
   }
 
   /** Hands the engine's context to the sink: the sink's runner thread stores through it. */
