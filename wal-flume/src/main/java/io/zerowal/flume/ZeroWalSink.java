@@ -199,6 +199,9 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
       throw new IllegalStateException("ZeroWalSink " + getName() + " was not configured: call"
           + " configure(context) before start()");
     }
+    if (getLifecycleState() == LifecycleState.START) {
+      return; // a sink processor starts its sinks: a second start is not a second engine
+    }
     counter.start();
     startEngine();
     super.start();
