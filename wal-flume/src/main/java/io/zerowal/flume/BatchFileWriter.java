@@ -6,6 +6,7 @@ package io.zerowal.flume;
 
 import io.zerowal.receiver.Batch;
 import io.zerowal.receiver.BatchProcessor;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -76,7 +77,13 @@ public final class BatchFileWriter implements BatchProcessor, Configurable {
     }
   }
 
-  /** The file a batch of {@code batchTime} is written to. */
+  /**
+   * The file a batch is written to.
+   *
+   * @param batchTime the batch's time ({@link Batch#batchTime()})
+   * @return {@code <directory>/batch-<batchTime, 20 digits>.txt}
+   * @throws IllegalStateException if the writer has no directory yet
+   */
   public Path fileOf(long batchTime) {
     return directory().resolve(String.format("batch-%020d.txt", batchTime));
   }
@@ -99,7 +106,7 @@ public final class BatchFileWriter implements BatchProcessor, Configurable {
     Path temp = dir.resolve(target.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         Stream<ByteBuffer> records = batch.records()) {
       for (Iterator<ByteBuffer> it = records.iterator(); it.hasNext(); ) {
         Event e = EventFormat.decode(it.next());
