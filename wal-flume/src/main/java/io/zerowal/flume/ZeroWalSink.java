@@ -92,6 +92,7 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
   private volatile ReceiverContext context;
   private long nextStartNanos;
   private long oversizeDropped;
+  private RuntimeException startFailure; // why the last engine start failed, if it did
 
   /** A sink whose processor is named by the {@code processor} key, as Flume creates sinks. */
   public ZeroWalSink() {
@@ -188,10 +189,12 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
   }
 
   /**
-   * Opens the logs (recovering them: unfinished batches re-run first) and starts the engine.
+   * Opens the logs (recovering them: unfinished batches re-run first) and starts the engine. If
+   * the engine cannot start (its logs are locked by another agent, corrupt, on a disk that is not
+   * there), the failure is logged and the sink starts anyway: {@link #process()} takes nothing
+   * and tries again every {@code restartBackoffMs}, naming the cause.
    *
    * @throws IllegalStateException if {@link #configure} was not called
-   * @throws io.zerowal.receiver.CorruptMetadataException if a log is corrupt (see its message)
    */
   @Override
   public synchronized void start() {
@@ -203,7 +206,19 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
       return; // a sink processor starts its sinks: a second start is not a second engine
     }
     counter.start();
-    startEngine();
+    try {
+      startEngine();
+    } catch (RuntimeException e) {
+      // The logs are locked by another agent, the disk is not there yet...: the sink starts
+      // anyway, and process() rolls back and tries again every restartBackoffMs, as for an
+      // engine that failed later. Nothing is taken from the channel meanwhile.
+      startFailure = e;
+      nextStartNanos = System.nanoTime() + config.restartBackoff.toNanos();
+      log.error("ZeroWalSink {}: the engine could not start on {}: {}; the channel keeps the"
+          + " events and the sink tries again every {} ms ({})", getName(),
+          config.directory.toAbsolutePath(), e.getMessage(), config.restartBackoff.toMillis(),
+          config.key("restartBackoffMs"), e);
+    }
     super.start();
     log.info("ZeroWalSink {} started: logs in {}, durability {}, batchSize {}, maxBlockBytes {},"
         + " batchIntervalMs {}", getName(), config.directory.toAbsolutePath(), config.durability,
@@ -430,8 +445,9 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
       if (isUp(engine, context)) {
         return context;
       }
-      String why = engine == null ? "did not start"
-          : engine.failure().map(Throwable::toString).orElse("stopped");
+      String why = engine != null
+          ? engine.failure().map(Throwable::toString).orElse("stopped")
+          : startFailure != null ? "did not start (" + startFailure + ")" : "did not start";
       long now = System.nanoTime();
       if (now - nextStartNanos < 0) {
         throw new EventDeliveryException("ZeroWalSink " + getName() + ": the engine " + why
@@ -449,7 +465,9 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
           getName(), why, config.directory);
       try {
         startEngine();
+        startFailure = null;
       } catch (RuntimeException ex) {
+        startFailure = ex;
         throw new EventDeliveryException("ZeroWalSink " + getName() + ": the engine could not"
             + " start: " + ex.getMessage() + "; next try in "
             + config.restartBackoff.toMillis() + " ms", ex);

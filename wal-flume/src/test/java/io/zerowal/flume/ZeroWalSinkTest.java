@@ -11,6 +11,7 @@ import io.zerowal.receiver.Batch;
 import io.zerowal.receiver.BatchProcessor;
 import io.zerowal.receiver.MemoryStorages;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.apache.flume.conf.Configurables;
 import org.apache.flume.event.EventBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ZeroWalSinkTest {
   private final MemoryStorages disks = new MemoryStorages();
@@ -260,6 +262,37 @@ class ZeroWalSinkTest {
     assertThat(processed.get(99)).startsWith("event-99x");
     long blocks = batches.stream().mapToLong(b -> b.blocks().size()).sum();
     assertThat(blocks).isGreaterThanOrEqualTo(100 * 1000 / 8192 + 1);
+  }
+
+  @Test
+  void logsLockedAtStartAreRetriedWithBackoffAndTheChannelKeepsTheEvents(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> keys = Map.of("directory", dir.toString(), "batchIntervalMs", "10",
+        "restartBackoffMs", "0");
+    ZeroWalSink first = new ZeroWalSink(batch -> { });
+    first.setName("other");
+    first.setChannel(memoryChannel());
+    first.configure(new Context(keys));
+    first.start(); // holds the logs' locks
+
+    channel = memoryChannel();
+    ZeroWalSink s = new ZeroWalSink(recording);
+    s.setName("k1");
+    s.setChannel(channel);
+    s.configure(new Context(keys));
+    s.start(); // does not throw: logged, retried by process()
+    sink = s;
+    put(channel, 0, 3, 0);
+
+    assertThatThrownBy(s::process).isInstanceOf(EventDeliveryException.class)
+        .hasMessageContaining("could not start").hasMessageContaining("locked");
+    assertThat(peek(channel)).containsExactlyElementsOf(ids(0, 3));
+
+    first.stop(); // the locks are free: the next call starts the engine and delivers
+    drain(s);
+    s.stop();
+    sink = null;
+    assertThat(processed).containsExactlyElementsOf(ids(0, 3));
   }
 
   @Test
