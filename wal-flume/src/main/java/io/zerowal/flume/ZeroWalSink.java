@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: as every Flume sink, driven by one sink runner thread.
  */
-public class ZeroWalSink extends AbstractSink implements Configurable, BatchSizeSupported {
+public final class ZeroWalSink extends AbstractSink implements Configurable, BatchSizeSupported {
   private static final Logger log = LoggerFactory.getLogger(ZeroWalSink.class);
 
   /** The receiver id of the sink's engine: its data log is {@code <directory>/flume}. */
@@ -348,12 +348,19 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
         break;
       }
       taken++;
-      long size = EventFormat.encodedSize(event);
-      if (size + RECORD_OVERHEAD + BLOCK_OVERHEAD > config.maxBlockBytes) {
-        String what = "an event of " + size + " encoded bytes (headers " + event.getHeaders()
-            + ") does not fit in a block of " + config.key("maxBlockBytes") + " = "
-            + config.maxBlockBytes + " (less " + (RECORD_OVERHEAD + BLOCK_OVERHEAD)
-            + " bytes of framing)";
+      String what = null;
+      try {
+        long size = EventFormat.encodedSize(event);
+        if (size + RECORD_OVERHEAD + BLOCK_OVERHEAD > config.maxBlockBytes) {
+          what = "an event of " + size + " encoded bytes (headers " + shortly(event)
+              + ") does not fit in a block of " + config.key("maxBlockBytes") + " = "
+              + config.maxBlockBytes + " (less " + (RECORD_OVERHEAD + BLOCK_OVERHEAD)
+              + " bytes of framing)";
+        }
+      } catch (IllegalArgumentException e) { // too many headers, a key over 64 KiB
+        what = e.getMessage();
+      }
+      if (what != null) {
         if (config.oversize == SinkConfig.Oversize.DROP) {
           oversizeDropped++;
           counter.incrementEventWriteFail();
@@ -369,6 +376,12 @@ public class ZeroWalSink extends AbstractSink implements Configurable, BatchSize
       records.add(EventFormat.encode(event));
     }
     return taken;
+  }
+
+  /** The event's headers for a message, cut at 200 characters. */
+  private static String shortly(Event event) {
+    String h = String.valueOf(event.getHeaders());
+    return h.length() <= 200 ? h : h.substring(0, 200) + "...";
   }
 
   /** Stores the records as blocks of at most maxBlockBytes and waits until all are durable. */

@@ -250,6 +250,25 @@ class ZeroWalSinkTest {
   }
 
   @Test
+  void anEventTheFormatCannotHoldFollowsTheOversizePolicy() throws Exception {
+    ZeroWalSink s = startSink(recording, Map.of("oversizeEvents", "drop"));
+    put(channel, 0, 1, 0);
+    Transaction tx = channel.getTransaction();
+    tx.begin();
+    channel.put(EventBuilder.withBody(new byte[1], Map.of("k".repeat(70_000), "v")));
+    tx.commit();
+    tx.close();
+    put(channel, 1, 1, 0);
+
+    drain(s);
+    s.stop();
+    sink = null;
+
+    assertThat(s.oversizeDropped()).isEqualTo(1);
+    assertThat(processed).containsExactly("event-0", "event-1");
+  }
+
+  @Test
   void aTransactionLargerThanABlockIsStoredAsSeveralBlocks() throws Exception {
     ZeroWalSink s = startSink(recording, Map.of("batchSize", "100", "maxBlockBytes", "8192"));
     put(channel, 0, 100, 1000);
