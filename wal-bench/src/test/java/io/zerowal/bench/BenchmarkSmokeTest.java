@@ -30,6 +30,19 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void everyAckPatternRunsInQuickMode() throws Exception {
+    Path out = Path.of("target/smoke/ack-patterns.md");
+    AckPatterns.main(new String[] {"--quick", "--seconds", "0.1", "--rounds", "1", "--dir",
+        "target/smoke/ack-data", "--out", out.toString()});
+    String md = Files.readString(out);
+    for (String system : AckPatterns.SYSTEMS) {
+      assertThat(md).contains("| " + system + " | ");
+    }
+    assertThat(md).contains(AckPatterns.RECV_SYNC, AckPatterns.RECV_NONE, AckPatterns.RECV_BLOCKS,
+        "## Targets", "--quick: not for verdicts");
+  }
+
+  @Test
   void hdfsComparisonRunsInSmokeMode() throws Exception {
     Path out = Path.of("target/smoke/compare-hdfs");
     HdfsCompare.main(new String[] {"--smoke", "--out", out.toString()});
