@@ -30,6 +30,30 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void everyAckPatternRunsInQuickMode() throws Exception {
+    Path out = Path.of("target/smoke/ack-patterns.md");
+    AckPatterns.main(new String[] {"--quick", "--seconds", "0.1", "--rounds", "1", "--dir",
+        "target/smoke/ack-data", "--out", out.toString()});
+    String md = Files.readString(out);
+    for (String system : AckPatterns.SYSTEMS) {
+      assertThat(md).contains("| " + system + " | ");
+    }
+    assertThat(md).contains(AckPatterns.RECV_SYNC, AckPatterns.RECV_NONE, AckPatterns.RECV_BLOCKS,
+        "## Targets", "--quick: not for verdicts");
+  }
+
+  @Test
+  void theSeedScenarioRunsNextToRealSparkStreaming() throws Exception {
+    var results = SeedScenario.run(Path.of("target/smoke/seed"), 2.5, 1);
+    assertThat(results).containsOnlyKeys(SeedScenario.SYSTEMS);
+    for (var runs : results.values()) {
+      assertThat(runs).hasSize(1);
+      assertThat(runs.get(0).acked()).as("records acknowledged").isPositive();
+    }
+    assertThat(SeedScenario.table(results, 2.5, 1)).contains("× Spark WAL on", "batches keep up");
+  }
+
+  @Test
   void hdfsComparisonRunsInSmokeMode() throws Exception {
     Path out = Path.of("target/smoke/compare-hdfs");
     HdfsCompare.main(new String[] {"--smoke", "--out", out.toString()});
