@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How often, and after how long, the engine restarts a receiver that asked for a restart
- * ({@link ReceiverContext#restart}) or whose thread threw ({@link ReceiverContext#newThread}).
+ * ({@link ReceiverContext#restart}) or whose thread threw ({@link ReceiverContext#startThread}).
  * The n-th consecutive restart waits {@code backoff * 2^(n-1)}, at most {@code maxBackoff}; the
  * count starts again once a store of the restarted receiver is durable. Past {@code maxAttempts}
  * the receiver is stopped (and the engine with it if
