@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 /** A record exceeds the log's {@code maxRecordSize}; split it, or open the log with a larger bound. */
