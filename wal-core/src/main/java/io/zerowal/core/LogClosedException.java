@@ -8,6 +8,11 @@ package io.zerowal.core;
 public final class LogClosedException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which operation was refused on which closed log
+   */
   public LogClosedException(String message) {
     super(message);
   }

@@ -13,6 +13,12 @@ package io.zerowal.core;
 public final class LogFailedException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which log failed and what to do
+   * @param cause the I/O failure that poisoned the log
+   */
   public LogFailedException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -8,6 +8,11 @@ package io.zerowal.core;
 public final class RecordTooLargeException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the record's size, the limit, and how to raise it
+   */
   public RecordTooLargeException(String message) {
     super(message);
   }
