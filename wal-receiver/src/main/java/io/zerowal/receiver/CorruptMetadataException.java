@@ -15,6 +15,11 @@ import io.zerowal.core.WalException;
 public final class CorruptMetadataException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which log holds what contradiction, and what to do
+   */
   public CorruptMetadataException(String message) {
     super(message);
   }

@@ -17,6 +17,8 @@ public interface Receiver {
   /**
    * Starts receiving. Must return quickly: start your own threads and call {@code context.store}
    * from them. Called on the thread that starts the engine.
+   *
+   * @param context the receiver's handle on the engine: store, restart, stop, threads
    */
   void onStart(ReceiverContext context);
 

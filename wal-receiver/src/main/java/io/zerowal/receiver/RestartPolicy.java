@@ -30,6 +30,10 @@ public final class RestartPolicy {
    * At most {@code maxAttempts} consecutive restarts, waiting {@code backoff}, doubling up to
    * {@code maxBackoff}.
    *
+   * @param maxAttempts the most consecutive restarts, 0 for none
+   * @param backoff the wait before the first restart
+   * @param maxBackoff the longest wait
+   * @return the policy
    * @throws IllegalArgumentException if {@code maxAttempts} is negative, a duration is negative,
    *     or {@code maxBackoff} is below {@code backoff}
    */
@@ -44,21 +48,27 @@ public final class RestartPolicy {
     return new RestartPolicy(maxAttempts, backoff, maxBackoff);
   }
 
-  /** Never restarts: a receiver asking for a restart is stopped. */
+  /** {@return never restarts: a receiver asking for a restart is stopped} */
   public static RestartPolicy never() {
     return new RestartPolicy(0, Duration.ZERO, Duration.ZERO);
   }
 
-  /** The default: 10 consecutive restarts, waiting 100 ms doubling up to 30 s. */
+  /** {@return the default: 10 consecutive restarts, waiting 100 ms doubling up to 30 s} */
   public static RestartPolicy defaults() {
     return attempts(10, Duration.ofMillis(100), Duration.ofSeconds(30));
   }
 
+  /** {@return the most consecutive restarts before the receiver is stopped for good} */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** The wait before the {@code attempt}-th consecutive restart (1 for the first). */
+  /**
+   * The wait before the {@code attempt}-th consecutive restart (1 for the first).
+   *
+   * @param attempt the restart's number, 1 for the first
+   * @return the wait before that restart
+   */
   public Duration backoff(int attempt) {
     Duration d = backoff;
     for (int i = 1; i < attempt && d.compareTo(maxBackoff) < 0; i++) {
