@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -52,12 +56,23 @@ public final class WriteAheadLogMetrics implements MeterBinder {
   private final Tags tags;
   private volatile LogStats last;
 
-  /** Meters for {@code log}, tagged {@code log=name}. */
+  /**
+   * Meters for {@code log}, tagged {@code log=name}.
+   *
+   * @param log the log to measure; the meters read its stats and recovery report
+   * @param name the value of the {@code log} tag, telling this log from others in the registry
+   */
   public WriteAheadLogMetrics(WriteAheadLog log, String name) {
     this(log, name, Tags.empty());
   }
 
-  /** Meters for {@code log}, tagged {@code log=name} and {@code extraTags}. */
+  /**
+   * Meters for {@code log}, tagged {@code log=name} and {@code extraTags}.
+   *
+   * @param log the log to measure; the meters read its stats and recovery report
+   * @param name the value of the {@code log} tag, telling this log from others in the registry
+   * @param extraTags tags added to every meter, such as the application's
+   */
   public WriteAheadLogMetrics(WriteAheadLog log, String name, Iterable<Tag> extraTags) {
     this.log = Objects.requireNonNull(log, "log must not be null");
     Objects.requireNonNull(name, "name must not be null");
