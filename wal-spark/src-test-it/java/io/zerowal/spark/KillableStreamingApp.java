@@ -122,7 +122,7 @@ public final class KillableStreamingApp {
           }
           try {
             store(block); // returns once the block is in the write-ahead log
-          } catch (RuntimeException e) {
+          } catch (Exception e) { // SparkException: checked, and not declared by store
             if (!isStopped()) {
               restart("store failed", e);
             }

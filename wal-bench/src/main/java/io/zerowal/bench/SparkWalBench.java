@@ -150,7 +150,7 @@ public final class SparkWalBench {
           }
           try {
             store(block);
-          } catch (RuntimeException e) {
+          } catch (Exception e) { // SparkException is checked in Java's eyes, not declared
             return; // stopping
           }
           ACKED.addAndGet(records);
