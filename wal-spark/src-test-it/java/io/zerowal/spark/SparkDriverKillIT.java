@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real Spark Streaming driver ({@link KillableStreamingApp}, {@code local[4]}, a reliable
  * receiver, receiver write-ahead log on, checkpointing on) is killed with {@code kill -9} while it
  * receives, and started again from its checkpoint: every record whose {@code store} returned must
- * be processed, at least once. With ZeroWalSparkLog as the receiver's and the driver's log, and, for
+ * be processed, at least once (the source is then quiesced and the check waits until the
+ * restarted job has processed everything acknowledged, by either driver). With ZeroWalSparkLog as the receiver's and the driver's log, and, for
  * comparison, with Spark's own file-based log.
  */
 class SparkDriverKillIT {
@@ -60,10 +61,11 @@ class SparkDriverKillIT {
 
   private Figures killAndRecover(String wal, String durability) throws Exception {
     long seed = Long.getLong("it.seed", System.nanoTime());
-    int killAt = 3_000 + new java.util.Random(seed).nextInt(4_000);
+    int killAt = 2_000 + new java.util.Random(seed).nextInt(4_000);
     System.out.println("SparkDriverKillIT " + wal + ": seed " + seed + " (-Dit.seed to replay),"
         + " kill after " + killAt + " acknowledged records");
     // 1. Run until some batches were processed and killAt records acknowledged, then kill -9.
+    long started = System.nanoTime();
     Process first = start(wal, durability, "run1");
     awaitOrFail(first, () -> acked().size() >= killAt && processed().size() >= 1_000,
         "the first driver to acknowledge " + killAt + " and process 1,000 records");
@@ -73,17 +75,19 @@ class SparkDriverKillIT {
     int processedBeforeRestart = processed().size();
 
     // 2. Restart from the checkpoint; wait until everything acknowledged before the kill shows up.
+    long restarted = System.nanoTime();
     Process second = start(wal, durability, "run2");
     boolean caughtUp = awaitQuietly(second,
         () -> processed().keySet().containsAll(ackedBeforeKill)
-            && acked().size() >= ackedBeforeKill.size() + 2_000, TIMEOUT_MS);
-    // 3. Quiesce the source, let the job process what it acknowledged, then stop it.
+            && acked().size() >= ackedBeforeKill.size() + 1_000, TIMEOUT_MS);
+    // 3. Quiesce the source and let the job process what it acknowledged; then the check is
+    // complete and the second driver is killed too (a graceful stop would only add time).
     Files.createFile(work.resolve("quiesce"));
     boolean drained = awaitQuietly(second, () -> processed().keySet().containsAll(acked()), 60_000);
-    Files.createFile(work.resolve("stop"));
-    assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("graceful stop of the second driver")
-        .isTrue();
-    assertThat(second.exitValue()).as("second driver's exit code, see %s", log("run2")).isZero();
+    second.destroyForcibly();
+    assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    System.out.printf("SparkDriverKillIT %s: first driver %.1f s, second %.1f s%n", wal,
+        (restarted - started) / 1e9, (System.nanoTime() - restarted) / 1e9);
 
     Set<String> ackedAll = acked();
     Map<String, Integer> processed = processed();
