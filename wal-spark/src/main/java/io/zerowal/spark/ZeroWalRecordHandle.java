@@ -19,7 +19,9 @@ import org.apache.spark.streaming.util.WriteAheadLogRecordHandle;
 public final class ZeroWalRecordHandle extends WriteAheadLogRecordHandle {
   private static final long serialVersionUID = 1L;
 
+  /** The normalized URI of the log's directory. */
   private final String directory;
+  /** {@link RecordHandle#toBytes()} of the record's handle in that log. */
   private final byte[] recordHandle;
 
   ZeroWalRecordHandle(String directory, RecordHandle handle) {
@@ -27,7 +29,11 @@ public final class ZeroWalRecordHandle extends WriteAheadLogRecordHandle {
     this.recordHandle = handle.toBytes();
   }
 
-  /** The directory of the log holding the record, such as {@code hdfs://nn:8020/wal/driver}. */
+  /**
+   * The directory of the log holding the record.
+   *
+   * @return a normalized URI, such as {@code hdfs://nn:8020/wal/driver} or {@code file:///wal/driver}
+   */
   public String directory() {
     return directory;
   }
@@ -42,6 +48,13 @@ public final class ZeroWalRecordHandle extends WriteAheadLogRecordHandle {
     return RecordHandle.fromBytes(recordHandle);
   }
 
+  /**
+   * Refuses serialized bytes that lack a field or hold a handle of the wrong size.
+   *
+   * @param in the stream
+   * @throws java.io.IOException if the stream fails or the bytes are damaged
+   * @throws ClassNotFoundException never for this class's fields
+   */
   private void readObject(java.io.ObjectInputStream in)
       throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();

@@ -152,7 +152,11 @@ public final class ZeroWalSparkLog extends WriteAheadLog {
     return "receiver-" + executor.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** The directory of this instance's log, as its handles name it. */
+  /**
+   * The directory of this instance's log, as its handles name it.
+   *
+   * @return a normalized URI, such as {@code hdfs://nn:8020/wal/driver} or {@code file:///wal/driver}
+   */
   public String directory() {
     return location.key();
   }
