@@ -112,7 +112,7 @@ final class SharedLog {
 
   /** Spark's bytes of every record in the log now, oldest first; reads lazily. */
   Iterator<ByteBuffer> readAll() {
-    LogReader reader = wal.readFrom(wal.firstSequence());
+    LogReader reader = readFromFirst();
     Iterator<LogRecord> records = reader.iterator();
     return new Iterator<>() {
       private boolean open = true;
@@ -139,6 +139,20 @@ final class SharedLog {
         return TimedRecord.data(rec.payload(), rec.sequence() + " of " + location);
       }
     };
+  }
+
+  private LogReader readFromFirst() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return wal.readFrom(wal.firstSequence());
+      } catch (io.zerowal.core.WalException e) {
+        // A clean deleted the first segment between the two calls: start from the new first.
+        if (attempt == 3 || e instanceof io.zerowal.core.LogClosedException
+            || e instanceof io.zerowal.core.LogFailedException) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Deletes the segments whose records all have a time before {@code threshTime}. */

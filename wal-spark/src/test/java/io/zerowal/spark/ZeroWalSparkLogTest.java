@@ -240,6 +240,52 @@ class ZeroWalSparkLogTest {
   }
 
   @Test
+  void cleansRacingWithWritersNeverDeleteARecordAtOrAfterTheirThreshold() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("cleansRacingWithWriters seed " + seed);
+    java.util.Random random = new java.util.Random(seed);
+    ZeroWalSparkLog log = new ZeroWalSparkLog(smallSegments(), dir.toString());
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    int threads = 4;
+    int each = 300;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> futures = new ArrayList<>();
+    java.util.Map<Long, WriteAheadLogRecordHandle> byTime = new java.util.concurrent.ConcurrentHashMap<>();
+    for (int t = 0; t < threads; t++) {
+      futures.add(pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < each; i++) {
+          long time = clock.incrementAndGet();
+          byTime.put(time, log.write(bytes("t" + time + "-" + "y".repeat(40)), time));
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    long lastThreshold = 0;
+    while (clock.get() < threads * each - 50) {
+      long threshold = Math.max(lastThreshold, clock.get() - 100 - random.nextInt(100));
+      log.clean(threshold, random.nextBoolean());
+      lastThreshold = threshold;
+    }
+    for (Future<?> f : futures) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    log.clean(lastThreshold, true);
+    for (java.util.Map.Entry<Long, WriteAheadLogRecordHandle> e : byTime.entrySet()) {
+      if (e.getKey() >= lastThreshold) {
+        assertThat(string(log.read(e.getValue()))).as("seed %d", seed)
+            .startsWith("t" + e.getKey() + "-");
+      }
+    }
+    // About 50 records a segment: 1,200 records fill 24; those at or after the threshold, 6 or so.
+    assertThat(segmentFiles()).as("old segments were deleted").isLessThanOrEqualTo(10);
+    log.close();
+  }
+
+  @Test
   void instancesOfOneDirectoryShareOneLog() {
     ZeroWalSparkLog a = new ZeroWalSparkLog(conf(), dir.toString());
     ZeroWalSparkLog b = new ZeroWalSparkLog(conf(), dir.toString());
