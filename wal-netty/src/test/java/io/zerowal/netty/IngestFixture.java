@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.UnaryOperator;
 
 /**
  * An engine on in-memory disks with one {@link IngestServer} ({@code ingest}) and a processor that
@@ -30,11 +31,12 @@ final class IngestFixture implements AutoCloseable {
   final ConcurrentMap<Long, List<String>> batches;
 
   private IngestFixture(MemoryStorages disks, IngestServer server,
-      ConcurrentMap<Long, List<String>> batches, Durability durability) {
+      ConcurrentMap<Long, List<String>> batches, Durability durability,
+      UnaryOperator<MicroBatchEngine.Builder> options) {
     this.disks = disks;
     this.server = server;
     this.batches = batches;
-    this.engine = disks.configure(MicroBatchEngine.builder())
+    this.engine = options.apply(disks.configure(MicroBatchEngine.builder()))
         .durability(durability)
         .batchInterval(Duration.ofMillis(50))
         .gracefulStopTimeout(Duration.ofSeconds(20))
@@ -54,7 +56,14 @@ final class IngestFixture implements AutoCloseable {
 
   static IngestFixture start(MemoryStorages disks, IngestServer.Builder server,
       ConcurrentMap<Long, List<String>> batches) {
-    return new IngestFixture(disks, server.build(), batches, Durability.SYNC);
+    return new IngestFixture(disks, server.build(), batches, Durability.SYNC, b -> b);
+  }
+
+  /** As {@link #start(IngestServer.Builder)}, with more engine options set by {@code options}. */
+  static IngestFixture start(IngestServer.Builder server,
+      UnaryOperator<MicroBatchEngine.Builder> options) {
+    return new IngestFixture(new MemoryStorages(), server.build(), new ConcurrentHashMap<>(),
+        Durability.SYNC, options);
   }
 
   InetSocketAddress address() {
