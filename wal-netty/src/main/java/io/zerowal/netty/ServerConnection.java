@@ -37,6 +37,7 @@ final class ServerConnection extends SimpleChannelInboundHandler<ByteBuf> {
   private long producerId;
   private boolean welcomed; // only the event loop
   private volatile boolean closing;
+  private boolean flushQueued; // only the event loop
   private ScheduledFuture<?> handshakeDeadline;
 
   ServerConnection(IngestServer server) {
@@ -117,9 +118,27 @@ final class ServerConnection extends SimpleChannelInboundHandler<ByteBuf> {
         server.maxFrameBytes(), server.highest(producerId)));
   }
 
-  /** Writes an ACK; from any thread. */
+  /**
+   * Writes an ACK; from any thread. The acks of one group commit complete together: each is
+   * written on the event loop and one flush, queued behind them, sends them in one go.
+   */
   void ack(Channel ch, long producer, long sequence, byte status) {
-    ch.writeAndFlush(WireFormat.ack(ch.alloc(), producer, sequence, status));
+    if (ch.eventLoop().inEventLoop()) {
+      writeAck(ch, producer, sequence, status);
+    } else {
+      ch.eventLoop().execute(() -> writeAck(ch, producer, sequence, status));
+    }
+  }
+
+  private void writeAck(Channel ch, long producer, long sequence, byte status) {
+    ch.write(WireFormat.ack(ch.alloc(), producer, sequence, status), ch.voidPromise());
+    if (!flushQueued) {
+      flushQueued = true;
+      ch.eventLoop().execute(() -> {
+        flushQueued = false;
+        ch.flush();
+      });
+    }
   }
 
   /** Writes an ERROR and keeps the connection open; from any thread. */
