@@ -36,7 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -414,6 +416,14 @@ public final class IngestServer implements Receiver {
           conn.refuse(ch, IngestError.UNAVAILABLE, sequence, "storing failed: " + e);
           return;
         }
+        if (stored.isCompletedExceptionally()) {
+          // Refused at once (the append threw): later blocks may still be stored, so no later
+          // snapshot may name this batch. A failure reported later is the log's, and fails every
+          // block after this one too.
+          undo(producerId, sequence, highest, known);
+          conn.refuse(ch, IngestError.UNAVAILABLE, sequence, "storing failed: " + causeOf(stored));
+          return;
+        }
         storing.computeIfAbsent(producerId, p -> new HashMap<>()).put(sequence, stored);
       }
     }
@@ -459,6 +469,15 @@ public final class IngestServer implements Receiver {
       }
       resumeIfDrained();
     });
+  }
+
+  private static String causeOf(CompletableFuture<BlockInfo> failed) {
+    try {
+      failed.getNow(null);
+      return "unknown";
+    } catch (CompletionException | CancellationException e) {
+      return String.valueOf(e.getCause() != null ? e.getCause() : e);
+    }
   }
 
   private void undo(long producerId, long sequence, long highest, boolean known) {
