@@ -96,7 +96,6 @@ public final class IngestClient implements AutoCloseable {
   private long nextSequence; // 0 until the first WELCOME; guarded by lock
   private Channel channel; // welcomed connection, or null; guarded by lock
   private boolean connecting; // guarded by lock
-  private boolean flushQueued; // guarded by lock
   private long backoffMillis; // guarded by lock
   private State state = State.OPEN; // guarded by lock
   private long acked; // guarded by lock
@@ -235,8 +234,7 @@ public final class IngestClient implements AutoCloseable {
       } else {
         number(p);
         if (channel != null) {
-          write(channel, p);
-          flushSoon(channel);
+          writeSoon(channel, p);
         }
       }
       if (channel == null && !connecting) {
@@ -330,19 +328,26 @@ public final class IngestClient implements AutoCloseable {
   }
 
   /**
-   * Flushes {@code ch} once the writes queued so far went out: concurrent senders share a flush
-   * (one task and one syscall) instead of paying one each.
+   * Writes {@code p} on {@code ch}'s event loop, in the order of the calls (made under the lock),
+   * and queues a flush behind it unless one is queued already: concurrent senders share a flush.
+   * The flag lives on the event loop, so a write always runs before some later flush.
    */
-  private void flushSoon(Channel ch) {
-    if (!flushQueued) {
-      flushQueued = true;
-      ch.eventLoop().execute(() -> {
-        synchronized (lock) {
-          flushQueued = false;
-        }
+  private void writeSoon(Channel ch, Pending p) {
+    p.sentNanos = System.nanoTime();
+    ByteBuf frame = Unpooled.wrappedBuffer(p.frame);
+    ch.eventLoop().execute(() -> {
+      ch.write(frame, ch.voidPromise());
+      Connection c = ch.pipeline().get(Connection.class);
+      if (c != null && !c.flushQueued) {
+        c.flushQueued = true;
+        ch.eventLoop().execute(() -> {
+          c.flushQueued = false;
+          ch.flush();
+        });
+      } else if (c == null) {
         ch.flush();
-      });
-    }
+      }
+    });
   }
 
   private void connect() {
@@ -519,6 +524,8 @@ public final class IngestClient implements AutoCloseable {
 
   /** The handler of one connection. */
   private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
+    private boolean flushQueued; // only the event loop
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       ctx.writeAndFlush(WireFormat.hello(ctx.alloc(), producerId, token));

@@ -438,10 +438,15 @@ public final class IngestServer implements Receiver {
       return;
     }
     long bytes = payload;
-    if (pendingBytes.addAndGet(bytes) > maxPendingBytes && paused.add(ch)) {
+    if (pendingBytes.addAndGet(bytes) > maxPendingBytes) {
+      // On the event loop, which alone turns auto-read off and on: off first, then listed, then
+      // checked again, so that a drain racing with this pause cannot leave the channel unread.
       ch.config().setAutoRead(false);
-      log.debug("paused reading from {}: {} bytes being stored (maxPendingBytes {})",
-          ch.remoteAddress(), pendingBytes.get(), maxPendingBytes);
+      if (paused.add(ch)) {
+        log.debug("paused reading from {}: {} bytes being stored (maxPendingBytes {})",
+            ch.remoteAddress(), pendingBytes.get(), maxPendingBytes);
+      }
+      resumeIfDrained();
     }
     stored.whenComplete((info, error) -> {
       synchronized (lock) {
@@ -488,13 +493,17 @@ public final class IngestServer implements Receiver {
     }
   }
 
+  /** Asks each paused channel's event loop to read again if the stores drained to half. */
   private void resumeIfDrained() {
-    if (!paused.isEmpty() && pendingBytes.get() <= maxPendingBytes / 2) {
-      for (Channel c : paused) {
-        if (paused.remove(c)) {
+    if (paused.isEmpty() || pendingBytes.get() > maxPendingBytes / 2) {
+      return;
+    }
+    for (Channel c : paused) {
+      c.eventLoop().execute(() -> {
+        if (pendingBytes.get() <= maxPendingBytes / 2 && paused.remove(c)) {
           c.config().setAutoRead(true);
         }
-      }
+      });
     }
   }
 
