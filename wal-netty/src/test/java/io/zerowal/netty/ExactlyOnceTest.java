@@ -128,4 +128,24 @@ class ExactlyOnceTest {
       }
     }
   }
+
+  @Test
+  void aNewProducerBeyondMaxProducersIsRefusedAndKnownOnesGoOn() throws Exception {
+    try (IngestFixture f = IngestFixture.start(IngestServer.builder().maxProducers(1));
+        RawConnection a = new RawConnection(f.address());
+        RawConnection b = new RawConnection(f.address())) {
+      a.handshake(1, "");
+      a.write(RawConnection.batch(1, 1, IngestFixture.records("p1", 1)));
+      assertThat(a.read()).isEqualTo(new WireFormat.Ack(1, 1, false));
+      b.handshake(2, "");
+      b.write(RawConnection.batch(2, 1, IngestFixture.records("p2", 1)));
+      WireFormat.ErrorFrame e = (WireFormat.ErrorFrame) b.read();
+      assertThat(e.code()).isEqualTo(IngestError.TOO_MANY_PRODUCERS);
+      assertThat(e.message()).contains("remembers 1 producers");
+      assertThat(b.closedByServer()).isTrue();
+      a.write(RawConnection.batch(1, 2, IngestFixture.records("p1b", 1)));
+      assertThat(a.read()).isEqualTo(new WireFormat.Ack(1, 2, false));
+      assertThat(f.server.batchesStored()).isEqualTo(2);
+    }
+  }
 }
