@@ -155,7 +155,7 @@ final class StoredRecordFormat {
     }
     if (n < 0 || n > b.remaining()) {
       throw new StoredRecordException("a length of " + n + " with " + b.remaining()
-          + " bytes left");
+          + " bytes left: not a stored Kafka record (truncated, or another receiver's block?)");
     }
     byte[] bytes = new byte[n];
     b.get(bytes);
