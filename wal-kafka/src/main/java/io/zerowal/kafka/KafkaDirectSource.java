@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -157,15 +158,14 @@ public final class KafkaDirectSource implements AutoCloseable {
     Objects.requireNonNull(processor, "processor must not be null");
     return batch -> {
       List<OffsetRange> ranges = ranges(batch);
-      RangeReader r = reader();
       processor.process(new KafkaBatch(batch.batchTime(), batch.isRecovered(), ranges,
-          () -> r.read(ranges)));
+          () -> ranges.isEmpty() ? Stream.empty() : reader().read(ranges)));
       if (groupId != null && !ranges.isEmpty()) {
         Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
         for (OffsetRange range : ranges) {
           ends.put(range.partition(), new OffsetAndMetadata(range.untilOffset()));
         }
-        r.commit(ends);
+        reader().commit(ends);
       }
     };
   }
