@@ -40,8 +40,10 @@ final class RangeReader implements AutoCloseable {
   }
 
   Stream<ConsumerRecord<byte[], byte[]>> read(List<OffsetRange> ranges) {
-    return ranges.stream().flatMap(r -> StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(new RangeIterator(r), Spliterator.ORDERED), false));
+    Map<TopicPartition, Long> partitions = new HashMap<>(); // and where each batch starts
+    ranges.forEach(r -> partitions.putIfAbsent(r.partition(), r.fromOffset()));
+    return ranges.stream().flatMap(r -> StreamSupport.stream(Spliterators.spliteratorUnknownSize(
+        new RangeIterator(r, partitions), Spliterator.ORDERED), false));
   }
 
   void commit(Map<TopicPartition, OffsetAndMetadata> ends) {
@@ -55,20 +57,30 @@ final class RangeReader implements AutoCloseable {
 
   private final class RangeIterator implements Iterator<ConsumerRecord<byte[], byte[]>> {
     private final OffsetRange range;
+    private final Map<TopicPartition, Long> partitions;
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
     private boolean started;
     private long position;
 
-    RangeIterator(OffsetRange range) {
+    RangeIterator(OffsetRange range, Map<TopicPartition, Long> partitions) {
       this.range = range;
+      this.partitions = partitions;
     }
 
     @Override
     public boolean hasNext() {
       if (!started) {
         started = true;
-        consumer.assign(List.of(range.partition()));
-        consumer.seek(range.partition(), range.fromOffset());
+        // One assignment for every partition of the batch, so that moving to the next range does
+        // not drop the consumer's fetch state; only the range being read is left unpaused.
+        TopicPartition tp = range.partition();
+        if (!consumer.assignment().equals(partitions.keySet())) {
+          consumer.assign(partitions.keySet());
+          partitions.forEach(consumer::seek); // a position for each, paused or not
+        }
+        consumer.seek(tp, range.fromOffset());
+        consumer.pause(consumer.assignment());
+        consumer.resume(List.of(tp));
         position = range.fromOffset();
       }
       long lastProgress = System.nanoTime();
