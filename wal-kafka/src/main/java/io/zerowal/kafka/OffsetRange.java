@@ -43,24 +43,38 @@ public final class OffsetRange {
     this.untilOffset = untilOffset;
   }
 
-  /** The topic partition. @return it */
+  /**
+   * The topic partition.
+   *
+   * @return it
+   */
   public TopicPartition partition() {
     return partition;
   }
 
-  /** The first offset, inclusive. @return it */
+  /**
+   * The first offset, inclusive.
+   *
+   * @return it
+   */
   public long fromOffset() {
     return fromOffset;
   }
 
-  /** The end offset, exclusive: the position after the range. @return it */
+  /**
+   * The end offset, exclusive: the position after the range.
+   *
+   * @return it
+   */
   public long untilOffset() {
     return untilOffset;
   }
 
   /**
    * How many offsets the range spans; compacted topics and transaction markers may leave fewer
-   * records. @return {@code untilOffset - fromOffset}
+   * records.
+   *
+   * @return {@code untilOffset - fromOffset}
    */
   public long count() {
     return untilOffset - fromOffset;
