@@ -271,6 +271,28 @@ class KafkaReceiverTest {
   }
 
   @Test
+  void partitionsLostWithoutRevocationAreNeverCommittedByTheMemberThatLostThem()
+      throws Exception {
+    TestConsumer mock = new TestConsumer();
+    Gate gate = new Gate();
+    MicroBatchEngine engine = start(disks, receiver(mock).commitInterval(Duration.ofMillis(1))
+        .build(), gate);
+    mock.assignAtNextPoll(List.of(TP0, TP1));
+    mock.addAtNextPoll(TP0, 0, 5, 10);
+    mock.addAtNextPoll(TP1, 0, 5, 10);
+    await("10 records processed", () -> processed().size() == 10);
+    mock.loseAtNextPoll(List.of(TP0)); // store futures still held: nothing committed yet
+    afterNextPolls(mock);
+    gate.open();
+    await("commit of the partition kept", () -> mock.committedOffset(TP1) == 5);
+    engine.stop();
+    assertThat(mock.committedOffset(TP0)).as("a lost partition may belong to another member now")
+        .isEqualTo(-1);
+    assertThat(processed()).as("what was stored is processed all the same (at-least-once)")
+        .hasSize(10);
+  }
+
+  @Test
   void aConsumerThatCannotBeCreatedIsRetriedWithGrowingPauses() throws Exception {
     TestConsumer mock = new TestConsumer();
     List<Long> attempts = new CopyOnWriteArrayList<>();

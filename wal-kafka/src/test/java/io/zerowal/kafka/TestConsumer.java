@@ -71,6 +71,24 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
     offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
   }
 
+  private volatile org.apache.kafka.clients.consumer.ConsumerRebalanceListener listener;
+
+  @Override
+  public void subscribe(java.util.Collection<String> topics,
+      org.apache.kafka.clients.consumer.ConsumerRebalanceListener listener) {
+    this.listener = listener;
+    super.subscribe(topics, listener);
+  }
+
+  /**
+   * On the polling thread: the listener hears that the member lost {@code lost} without
+   * revocation (expelled from the group), as a real consumer reports it; the mock cannot do this
+   * itself, and keeps them assigned.
+   */
+  void loseAtNextPoll(List<TopicPartition> lost) {
+    schedulePollTask(() -> listener.onPartitionsLost(lost));
+  }
+
   /** The last offset committed for {@code tp}, or -1. */
   long committedOffset(TopicPartition tp) {
     return commits.getOrDefault(tp, -1L);
