@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zerowal.receiver.Batch;
 import io.zerowal.receiver.BatchProcessor;
 import io.zerowal.receiver.MemoryStorages;
+import io.zerowal.receiver.MicroBatchEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,9 +174,12 @@ class ZeroWalSinkTest {
       }
       recording.process(batch);
     }, Map.of("batchSize", "10"));
+    MicroBatchEngine first = s.engine();
     put(channel, 0, 10, 0);
     assertThat(s.process()).isEqualTo(Status.READY); // durable, committed: the batch fails later
-    awaitEngineDown(s);
+    // The batch may fail before process() returns, and process() then starts the next engine at
+    // once (restartBackoffMs 0): wait for the first engine, not for whichever runs now.
+    awaitEngineDown(first);
     put(channel, 10, 10, 0);
 
     // A new engine re-runs the failed batch first, then takes the new events.
@@ -188,10 +192,14 @@ class ZeroWalSinkTest {
   }
 
   private static void awaitEngineDown(ZeroWalSink s) throws InterruptedException {
+    awaitEngineDown(s.engine());
+  }
+
+  private static void awaitEngineDown(MicroBatchEngine engine) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (s.engine().isRunning()) {
+    while (engine.isRunning()) {
       assertThat(System.nanoTime()).as("the engine fails within 10 s").isLessThan(deadline);
-      s.engine().awaitTermination(java.time.Duration.ofMillis(50));
+      engine.awaitTermination(java.time.Duration.ofMillis(50));
     }
   }
 
