@@ -1,6 +1,7 @@
 package io.zerowal.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -34,6 +35,12 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code zerowal.log.segments}</td><td>gauge</td><td>segment files, the one being written included</td></tr>
  *   <tr><td>{@code zerowal.log.disk.bytes}</td><td>gauge, bytes</td><td>bytes of the segments as written ({@link LogStats#segmentBytes()}; preallocated space not counted)</td></tr>
  *   <tr><td>{@code zerowal.log.sequence.first}, {@code .next}</td><td>gauge</td><td>oldest sequence, and the next one to be written</td></tr>
+ *   <tr><td>{@code zerowal.log.append.latency}</td><td>function timer</td><td>from append to
+ *       durable, per record ({@link LogStats#appendLatency()}): count and total time</td></tr>
+ *   <tr><td>{@code zerowal.log.append.latency.max}</td><td>time gauge</td><td>the longest since open</td></tr>
+ *   <tr><td>{@code zerowal.log.append.latency.percentile}, tag {@code phi} = 0.5, 0.9, 0.99,
+ *       0.999</td><td>time gauge</td><td>percentiles since open (within 12.5% above), as Micrometer
+ *       names a timer's client-side percentiles</td></tr>
  *   <tr><td>{@code zerowal.log.recovery.records}, {@code .bytes.truncated}, {@code .records.cut},
  *       {@code .records.skipped}, {@code .corrupt.segments}, {@code .torn.tail} (0 or 1),
  *       {@code .duration}</td><td>gauge</td><td>the {@link RecoveryReport} of the open</td></tr>
@@ -48,6 +55,7 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  */
 public final class WriteAheadLogMetrics implements MeterBinder {
+  private static final double[] PERCENTILES = {0.5, 0.9, 0.99, 0.999};
   private final WriteAheadLog log;
   private final Tags tags;
   private volatile LogStats last;
@@ -90,6 +98,22 @@ public final class WriteAheadLogMetrics implements MeterBinder {
         LogStats::firstSequence);
     gauge(registry, "zerowal.log.sequence.next", "the sequence of the next record written", null,
         LogStats::nextSequence);
+
+    FunctionTimer.builder("zerowal.log.append.latency", this,
+            m -> m.stats().appendLatency().count(),
+            m -> m.stats().appendLatency().total().toNanos(), TimeUnit.NANOSECONDS)
+        .description("from append to durable, per record (measured once per commit group)")
+        .tags(tags).register(registry);
+    TimeGauge.builder("zerowal.log.append.latency.max", this, TimeUnit.NANOSECONDS,
+            m -> m.stats().appendLatency().max().toNanos())
+        .description("the longest time from append to durable since open").tags(tags)
+        .strongReference(true).register(registry);
+    for (double phi : PERCENTILES) {
+      TimeGauge.builder("zerowal.log.append.latency.percentile", this, TimeUnit.NANOSECONDS,
+              m -> m.stats().appendLatency().percentile(phi * 100).toNanos())
+          .description("percentile of the time from append to durable since open")
+          .tags(tags.and("phi", Double.toString(phi))).strongReference(true).register(registry);
+    }
 
     RecoveryReport r = log.recoveryReport();
     recovery(registry, "records", "records in the log after recovery", null, r.records());

@@ -61,6 +61,19 @@ class WriteAheadLogMetricsTest {
           .functionCounter()).isNotNull();
       assertThat(registry.get("zerowal.log.bytes").functionCounter().getId().getBaseUnit())
           .isEqualTo("bytes");
+
+      io.zerowal.core.LatencySnapshot latency = log.stats().appendLatency();
+      io.micrometer.core.instrument.FunctionTimer timer = registry.get("zerowal.log.append.latency")
+          .tag("log", "orders").functionTimer();
+      assertThat(timer.count()).isEqualTo(40);
+      assertThat(timer.totalTime(TimeUnit.NANOSECONDS))
+          .isEqualTo((double) latency.total().toNanos()).isPositive();
+      assertThat(registry.get("zerowal.log.append.latency.max").tag("log", "orders").timeGauge()
+          .value(TimeUnit.NANOSECONDS)).isEqualTo((double) latency.max().toNanos());
+      assertThat(registry.get("zerowal.log.append.latency.percentile").tags("log", "orders",
+          "phi", "0.99").timeGauge().value(TimeUnit.NANOSECONDS))
+          .isEqualTo((double) latency.percentile(99).toNanos()).isPositive();
+      assertThat(registry.get("zerowal.log.append.latency.percentile").timeGauges()).hasSize(4);
     }
     assertThat(counter("zerowal.log.appends")).as("kept after close").isEqualTo(40);
   }
