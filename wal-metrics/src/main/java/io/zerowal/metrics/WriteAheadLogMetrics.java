@@ -15,6 +15,7 @@ import io.zerowal.core.RecoveryReport;
 import io.zerowal.core.WriteAheadLog;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -55,26 +56,61 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  */
 public final class WriteAheadLogMetrics implements MeterBinder {
-  private static final double[] PERCENTILES = {0.5, 0.9, 0.99, 0.999};
-  private final WriteAheadLog log;
+  static final double[] PERCENTILES = {0.5, 0.9, 0.99, 0.999};
+  /** The log's stats now; null while there are none (an engine's log before its start). */
+  private final Supplier<LogStats> source;
+  /** The report of the open; null while there is none. */
+  private final Supplier<RecoveryReport> recovery;
   private final Tags tags;
+  /**
+   * What the meters refer to: Micrometer holds a function meter's object weakly, so it must be one
+   * the application keeps (the log, the engine), never this binder, which nobody keeps.
+   */
+  private final Object owner;
   private volatile LogStats last;
 
-  /** Meters for {@code log}, tagged {@code log=name}. */
+  /**
+   * Meters for {@code log}, tagged {@code log=name}.
+   *
+   * @param log the log to measure
+   * @param name the value of the {@code log} tag, such as {@code orders}
+   * @throws NullPointerException if an argument is null
+   */
   public WriteAheadLogMetrics(WriteAheadLog log, String name) {
     this(log, name, Tags.empty());
   }
 
-  /** Meters for {@code log}, tagged {@code log=name} and {@code extraTags}. */
+  /**
+   * Meters for {@code log}, tagged {@code log=name} and {@code extraTags}.
+   *
+   * @param log the log to measure
+   * @param name the value of the {@code log} tag, such as {@code orders}
+   * @param extraTags tags added to every meter, such as {@code app=checkout}
+   * @throws NullPointerException if an argument is null
+   */
   public WriteAheadLogMetrics(WriteAheadLog log, String name, Iterable<Tag> extraTags) {
-    this.log = Objects.requireNonNull(log, "log must not be null");
-    Objects.requireNonNull(name, "name must not be null");
-    this.tags = Tags.of("log", name).and(extraTags);
+    this(Objects.requireNonNull(log, "log must not be null"), log::stats,
+        constant(log.recoveryReport()),
+        Tags.of("log", Objects.requireNonNull(name, "name must not be null"))
+            .and(Objects.requireNonNull(extraTags, "extraTags must not be null")));
+  }
+
+  private static Supplier<RecoveryReport> constant(RecoveryReport report) {
+    return () -> report;
+  }
+
+  /** Meters over stats from {@code source} (null while none), for an engine's logs. */
+  WriteAheadLogMetrics(Object owner, Supplier<LogStats> source, Supplier<RecoveryReport> recovery,
+      Tags tags) {
+    this.owner = owner;
+    this.source = source;
+    this.recovery = recovery;
+    this.tags = tags;
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    last = log.stats();
+    stats();
     counter(registry, "zerowal.log.appends", "records appended since the log was opened", null,
         LogStats::records);
     counter(registry, "zerowal.log.bytes", "payload bytes appended since the log was opened",
@@ -99,65 +135,80 @@ public final class WriteAheadLogMetrics implements MeterBinder {
     gauge(registry, "zerowal.log.sequence.next", "the sequence of the next record written", null,
         LogStats::nextSequence);
 
-    FunctionTimer.builder("zerowal.log.append.latency", this,
-            m -> m.stats().appendLatency().count(),
-            m -> m.stats().appendLatency().total().toNanos(), TimeUnit.NANOSECONDS)
+    FunctionTimer.builder("zerowal.log.append.latency", owner,
+            o -> (long) value(s -> s.appendLatency().count(), 0),
+            o -> value(s -> s.appendLatency().total().toNanos(), 0), TimeUnit.NANOSECONDS)
         .description("from append to durable, per record (measured once per commit group)")
         .tags(tags).register(registry);
-    TimeGauge.builder("zerowal.log.append.latency.max", this, TimeUnit.NANOSECONDS,
-            m -> m.stats().appendLatency().max().toNanos())
+    TimeGauge.builder("zerowal.log.append.latency.max", owner, TimeUnit.NANOSECONDS,
+            o -> value(s -> s.appendLatency().max().toNanos(), Double.NaN))
         .description("the longest time from append to durable since open").tags(tags)
         .strongReference(true).register(registry);
     for (double phi : PERCENTILES) {
-      TimeGauge.builder("zerowal.log.append.latency.percentile", this, TimeUnit.NANOSECONDS,
-              m -> m.stats().appendLatency().percentile(phi * 100).toNanos())
+      TimeGauge.builder("zerowal.log.append.latency.percentile", owner, TimeUnit.NANOSECONDS,
+              o -> value(s -> s.appendLatency().percentile(phi * 100).toNanos(), Double.NaN))
           .description("percentile of the time from append to durable since open")
           .tags(tags.and("phi", Double.toString(phi))).strongReference(true).register(registry);
     }
 
-    RecoveryReport r = log.recoveryReport();
-    recovery(registry, "records", "records in the log after recovery", null, r.records());
+    recovery(registry, "records", "records in the log after recovery", null,
+        RecoveryReport::records);
     recovery(registry, "bytes.truncated", "bytes of a torn tail cut by recovery", BaseUnits.BYTES,
-        r.bytesTruncated());
+        RecoveryReport::bytesTruncated);
     recovery(registry, "records.cut", "records with valid checksums cut with the torn tail", null,
-        r.recordsCut());
+        RecoveryReport::recordsCut);
     recovery(registry, "records.skipped", "records lost to corruption and skipped (SKIP_CORRUPT)",
-        null, r.recordsSkipped());
+        null, RecoveryReport::recordsSkipped);
     recovery(registry, "corrupt.segments", "damaged segment files set aside as .corrupt", null,
-        r.corruptSegments().size());
-    recovery(registry, "torn.tail", "1 if recovery cut a torn tail", null, r.tornTail() ? 1 : 0);
-    TimeGauge.builder("zerowal.log.recovery.duration", r, TimeUnit.NANOSECONDS,
-            report -> report.duration().toNanos())
-        .description("wall time of recovery on open").tags(tags).register(registry);
+        r -> r.corruptSegments().size());
+    recovery(registry, "torn.tail", "1 if recovery cut a torn tail", null,
+        r -> r.tornTail() ? 1 : 0);
+    TimeGauge.builder("zerowal.log.recovery.duration", owner, TimeUnit.NANOSECONDS,
+            o -> {
+              RecoveryReport r = recovery.get();
+              return r == null ? Double.NaN : r.duration().toNanos();
+            })
+        .description("wall time of recovery on open").tags(tags).strongReference(true)
+        .register(registry);
   }
 
-  /** The log's counters now, or, once it is closed, as last seen. */
+  /** The log's counters now, or, once it is closed, as last seen; null if never seen. */
   private LogStats stats() {
     try {
-      LogStats s = log.stats();
-      last = s;
-      return s;
+      LogStats s = source.get();
+      if (s != null) {
+        last = s;
+      }
     } catch (LogClosedException e) {
-      return last;
+      // closed: keep the last values
     }
+    return last;
+  }
+
+  private double value(ToDoubleFunction<LogStats> value, double none) {
+    LogStats s = stats();
+    return s == null ? none : value.applyAsDouble(s);
   }
 
   private void counter(MeterRegistry registry, String name, String description, String unit,
       ToDoubleFunction<LogStats> value) {
-    FunctionCounter.builder(name, this, m -> value.applyAsDouble(m.stats()))
+    FunctionCounter.builder(name, owner, o -> value(value, 0))
         .description(description).baseUnit(unit).tags(tags).register(registry);
   }
 
   private void gauge(MeterRegistry registry, String name, String description, String unit,
       ToDoubleFunction<LogStats> value) {
-    Gauge.builder(name, this, m -> value.applyAsDouble(m.stats()))
+    Gauge.builder(name, owner, o -> value(value, Double.NaN))
         .description(description).baseUnit(unit).tags(tags).strongReference(true)
         .register(registry);
   }
 
   private void recovery(MeterRegistry registry, String name, String description, String unit,
-      double value) {
-    Gauge.builder("zerowal.log.recovery." + name, () -> value).description(description)
-        .baseUnit(unit).tags(tags).register(registry);
+      ToDoubleFunction<RecoveryReport> value) {
+    Gauge.builder("zerowal.log.recovery." + name, owner, o -> {
+      RecoveryReport r = recovery.get();
+      return r == null ? Double.NaN : value.applyAsDouble(r);
+    }).description(description).baseUnit(unit).tags(tags).strongReference(true)
+        .register(registry);
   }
 }
