@@ -122,6 +122,7 @@ final class GroupCommitWriter implements Runnable {
 
   void start() {
     completer.start();
+    windowStartNanos = System.nanoTime(); // no append came before: the log is not open yet
     thread.start();
   }
 

@@ -30,8 +30,9 @@ class AppendLatencyTest {
   @RegisterExtension final TestLogs.OpenLogs logs = new TestLogs.OpenLogs();
 
   @Test
-  void aStalledWriteCountsAtLeastTheStallAndAtMostWhatTheAppenderWaited() throws Exception {
+  void aStalledWriteCountsAtLeastTheStallAndAtMostTheTimeSinceOpen() throws Exception {
     WriteHookStorage storage = new WriteHookStorage(logs.memory);
+    long beforeOpen = System.nanoTime();
     WriteAheadLog log = logs.open(WriteAheadLog.builder(storage).durability(Durability.SYNC));
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -47,18 +48,18 @@ class AppendLatencyTest {
       stallNanos.set(System.nanoTime() - start);
     };
 
-    long before = System.nanoTime();
     CompletableFuture<RecordHandle> f = log.append(payload(1, 100));
     assertThat(entered.await(TestLogs.WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     release.countDown();
     await(f);
-    long waited = System.nanoTime() - before;
+    long sinceOpen = System.nanoTime() - beforeOpen;
 
     LatencySnapshot latency = log.stats().appendLatency();
     assertThat(latency.count()).isEqualTo(1);
+    // An upper bound: the writer's window opens at its start or at its last look at an empty
+    // queue, both after open began (how close it is depends on thread scheduling, not asserted).
     assertThat(latency.max().toNanos()).isGreaterThanOrEqualTo(stallNanos.get())
-        // the writer's window opens at its last look at an empty queue: at most its 100 ms idle
-        .isLessThanOrEqualTo(waited + TimeUnit.MILLISECONDS.toNanos(100));
+        .isLessThanOrEqualTo(sinceOpen);
     assertThat(latency.percentile(50)).isEqualTo(latency.max());
     assertThat(latency.total()).isEqualTo(latency.max());
   }
