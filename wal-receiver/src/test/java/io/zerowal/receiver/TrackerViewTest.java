@@ -163,6 +163,40 @@ class TrackerViewTest {
   }
 
   @Test
+  void theStateStartsFromTheLastSnapshotAndTheCountsCoverTheWholeLog() {
+    MemoryStorage meta = new MemoryStorage();
+    List<BlockInfo> a = Blocks.of("a", 3);
+    try (WriteAheadLog log = WriteAheadLog.builder(meta).open()) {
+      for (TrackerEvent e : List.of(new TrackerEvent.BlockAdded(a.get(0)),
+          new TrackerEvent.BlockAdded(a.get(1)),
+          new TrackerEvent.BatchAllocated(100, List.of(a.get(0))),
+          new TrackerEvent.BatchCompleted(100),
+          new TrackerEvent.BatchAllocated(200, List.of(a.get(1))),
+          new TrackerEvent.Snapshot(200, List.of(), new java.util.TreeMap<>(Map.of(200L,
+              List.of(a.get(1))))),
+          new TrackerEvent.BlockAdded(a.get(2)))) {
+        log.append(TrackerEvent.encode(e)).join();
+      }
+    }
+
+    TrackerView v = view(meta);
+
+    assertThat(v.events()).isEqualTo(7);
+    assertThat(v.snapshots()).isEqualTo(1);
+    assertThat(v.lastSnapshotSequence()).hasValue(5);
+    assertThat(v.allocatedBatches()).containsOnlyKeys(100L, 200L);
+    assertThat(v.completedBatches()).containsExactly(100L);
+    assertThat(v.pendingBatches()).containsOnlyKeys(200L);
+    assertThat(v.pendingBatches().get(200L)).containsExactly(a.get(1));
+    assertThat(v.unallocatedBlocks()).containsExactly(a.get(2));
+    assertThat(v.lastBatchTime()).hasValue(200);
+    TrackerView.ReceiverBlocks r = v.receivers().get("a");
+    assertThat(r.blocksAdded()).isEqualTo(3);
+    assertThat(r.pendingBlocks()).isEqualTo(2);
+    assertThat(r.oldestNeededSequence()).isEqualTo(a.get(1).blockId());
+  }
+
+  @Test
   void nullLogIsRefused() {
     assertThatThrownBy(() -> TrackerView.of(null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("metadataLog");
