@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.bench;
 
 import io.zerowal.core.Durability;
@@ -28,9 +32,12 @@ import java.util.function.ToDoubleFunction;
  * </pre>
  * Options: {@code --dir DIR} (data, default target/compare-data), {@code --out DIR} (reports,
  * default target/compare), {@code --docs FILE} (copy of the Markdown, default
- * ../docs/BENCHMARKS.md; "none" to skip), {@code --seconds S} (per measurement, default 1.0),
- * {@code --reps N} (default 3), {@code --smoke} (tiny counts, no docs copy: CI's check that every
- * system runs).
+ * ../docs/BENCHMARKS.md; "none" to skip), {@code --seconds S} (per measurement, default 3),
+ * {@code --reps N} (default 5: a verdict from fewer or shorter runs flips between runs on a noisy
+ * disk), {@code --quick} (1 s, 3 repetitions, no docs copy: for development, not for verdicts),
+ * {@code --smoke} (tiny counts, no docs copy: CI's check that every system runs). The acknowledgement
+ * patterns users write (callbacks, semaphores, blocking calls, the receiver) are measured by
+ * {@link AckPatterns}.
  */
 public final class Compare {
   private static final String RAW_GROWING = "raw write+force, growing file";
@@ -99,8 +106,8 @@ public final class Compare {
     Path dir = Path.of("target/compare-data");
     Path out = Path.of("target/compare");
     Path docs = Path.of("../docs/BENCHMARKS.md");
-    double seconds = 1.0;
-    int reps = 3;
+    double seconds = 3.0;
+    int reps = 5;
     boolean smoke = false;
     String only = null;
     for (int i = 0; i < args.length; i++) {
@@ -111,6 +118,7 @@ public final class Compare {
         case "--seconds": seconds = Double.parseDouble(args[++i]); break;
         case "--reps": reps = Integer.parseInt(args[++i]); break;
         case "--smoke": smoke = true; break;
+        case "--quick": seconds = 1.0; reps = 3; docs = null; break;
         case "--only":
           only = args[++i];
           if (!List.of("append", "latency", "replay").contains(only)) {
@@ -120,7 +128,8 @@ public final class Compare {
           break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i] + "; options: --dir DIR"
-              + " --out DIR --docs FILE|none --seconds S --reps N --smoke --only append|latency|replay");
+              + " --out DIR --docs FILE|none --seconds S --reps N --quick --smoke"
+              + " --only append|latency|replay");
       }
     }
     if (smoke) {

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.bench;
 
 import java.awt.BasicStroke;
@@ -40,7 +44,8 @@ final class Report {
     this.smoke = smoke;
   }
 
-  private static final String[] HEADER = {"workload", "system", "records/s", "MB/s", "p50 µs",
+  private static final String[] HEADER = {"workload", "system", "records/s", "min–max", "MB/s",
+      "p50 µs",
       "p99 µs", "p999 µs", "syncs/s", "× raw bound", "× ZeroWAL", "note"};
 
   private List<String[]> cells() {
@@ -50,7 +55,7 @@ final class Report {
       double syncs = r.median(Measurement::syncsPerSecond);
       Compare.Row raw = rawFor(r);
       Compare.Row zw = zeroWalFor(r);
-      out.add(new String[] {r.workload, r.system, fmt(rps, 0), fmt(r.median(
+      out.add(new String[] {r.workload, r.system, fmt(rps, 0), range(r), fmt(r.median(
           Measurement::megabytesPerSecond), 1), fmt(r.median(m -> m.latencyMicros(50)), 0),
           fmt(r.median(m -> m.latencyMicros(99)), 0), fmt(r.median(m -> m.latencyMicros(99.9)), 0),
           syncs < 0 ? "0 (no fsync)" : fmt(syncs, 0),
@@ -75,6 +80,17 @@ final class Report {
 
   private Compare.Row zeroWalFor(Compare.Row r) {
     return find(r.workload, r.workload.startsWith("replay") ? "ZeroWAL readFrom" : "ZeroWAL SYNC");
+  }
+
+  /** The records/s of the row's slowest and fastest repetition. */
+  private static String range(Compare.Row r) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (Measurement m : r.runs) {
+      min = Math.min(min, m.recordsPerSecond());
+      max = Math.max(max, m.recordsPerSecond());
+    }
+    return r.runs.isEmpty() ? "" : fmt(min, 0) + "–" + fmt(max, 0);
   }
 
   Compare.Row find(String workload, String system) {
@@ -127,13 +143,16 @@ final class Report {
 
   String csv() {
     StringBuilder sb = new StringBuilder();
-    sb.append("workload,system,records_per_s,mb_per_s,p50_us,p99_us,p999_us,syncs_per_s,"
+    sb.append("workload,system,records_per_s,records_per_s_min_max,mb_per_s,p50_us,p99_us,p999_us,syncs_per_s,"
         + "x_raw_bound,x_zerowal,note\n");
     for (String[] c : cells()) {
       List<String> f = new ArrayList<>();
       for (int i = 0; i < c.length; i++) {
         String v = i >= 2 && i < c.length - 1 ? c[i].replace(",", "") : c[i];
-        if (i == 7 && v.startsWith("0 (")) {
+        if (i == 3) {
+          v = c[i].replace(",", "").replace("–", "-");
+        }
+        if (i == 8 && v.startsWith("0 (")) {
           v = "-1";
         }
         f.add(v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v);
@@ -151,7 +170,7 @@ final class Report {
         .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
         .append(System.getProperty("java.version")).append(", in ")
         .append(fmt(minutes, 1)).append(" minutes. Every figure is the median of ").append(reps)
-        .append(" runs of ").append(fmt(seconds, 2)).append(" s, systems interleaved;")
+        .append(" runs of ").append(fmt(seconds, 2)).append(" s (min–max of the runs shown), systems interleaved;")
         .append(" all systems wrote to the same disk (a directory under `wal-bench/target`).")
         .append(smoke ? " **Smoke run: the figures mean nothing.**" : "").append("\n\n");
     sb.append("""

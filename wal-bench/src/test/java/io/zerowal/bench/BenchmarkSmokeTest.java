@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +31,30 @@ class BenchmarkSmokeTest {
     assertThat(csv).contains("ZeroWAL SYNC", "ZeroWAL FLUSH", "Spark FileBasedWAL",
         "Spark BatchedWAL", "Tape QueueFile", "raw write+force", "Spark readAll");
     assertThat(Files.readString(out.resolve("compare.md"))).contains("| workload |");
+  }
+
+  @Test
+  void everyAckPatternRunsInQuickMode() throws Exception {
+    Path out = Path.of("target/smoke/ack-patterns.md");
+    AckPatterns.main(new String[] {"--quick", "--seconds", "0.1", "--rounds", "1", "--dir",
+        "target/smoke/ack-data", "--out", out.toString()});
+    String md = Files.readString(out);
+    for (String system : AckPatterns.SYSTEMS) {
+      assertThat(md).contains("| " + system + " | ");
+    }
+    assertThat(md).contains(AckPatterns.RECV_SYNC, AckPatterns.RECV_NONE, AckPatterns.RECV_BLOCKS,
+        "## Targets", "--quick: not for verdicts");
+  }
+
+  @Test
+  void theSeedScenarioRunsNextToRealSparkStreaming() throws Exception {
+    var results = SeedScenario.run(Path.of("target/smoke/seed"), 2.5, 1);
+    assertThat(results).containsOnlyKeys(SeedScenario.SYSTEMS);
+    for (var runs : results.values()) {
+      assertThat(runs).hasSize(1);
+      assertThat(runs.get(0).acked()).as("records acknowledged").isPositive();
+    }
+    assertThat(SeedScenario.table(results, 2.5, 1)).contains("× Spark WAL on", "batches keep up");
   }
 
   @Test

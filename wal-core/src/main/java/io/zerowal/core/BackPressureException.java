@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 /**
@@ -8,6 +12,11 @@ package io.zerowal.core;
 public final class BackPressureException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what was refused and why, with the limit reached
+   */
   public BackPressureException(String message) {
     super(message);
   }

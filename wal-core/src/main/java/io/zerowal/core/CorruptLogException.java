@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 /**
@@ -11,10 +15,20 @@ package io.zerowal.core;
 public final class CorruptLogException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /** The segment file the damage is in. */
   private final String segment;
+  /** The byte offset in the segment where the damaged frame or header starts. */
   private final long offset;
+  /** What is wrong, without the location and the advice. */
   private final String problem;
 
+  /**
+   * Creates the exception; its message names the segment, the offset and what to do.
+   *
+   * @param segment the segment file the damage is in
+   * @param offset the byte offset in the segment where the damaged frame or header starts
+   * @param problem what is wrong, such as {@code "CRC mismatch"}
+   */
   public CorruptLogException(String segment, long offset, String problem) {
     super(problem + " in segment " + segment + " at offset " + offset
         + "; keep the files for inspection, and open the log with RecoveryPolicy.SKIP_CORRUPT to skip"
@@ -24,17 +38,20 @@ public final class CorruptLogException extends WalException {
     this.problem = problem;
   }
 
-  /** What is wrong, without the segment, the offset and the advice of {@link #getMessage()}. */
+  /**
+   * {@return what is wrong, without the segment, the offset and the advice of {@link
+   * #getMessage()}}
+   */
   public String problem() {
     return problem;
   }
 
-  /** The segment file the corruption is in. */
+  /** {@return the segment file the corruption is in} */
   public String segment() {
     return segment;
   }
 
-  /** The byte offset in {@link #segment()} where the damaged frame or header starts. */
+  /** {@return the byte offset in {@link #segment()} where the damaged frame or header starts} */
   public long offset() {
     return offset;
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 /**
@@ -9,6 +13,12 @@ package io.zerowal.core;
 public final class LogFailedException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which log failed and what to do
+   * @param cause the I/O failure that poisoned the log
+   */
   public LogFailedException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 import io.zerowal.core.storage.StorageLockedException;
@@ -11,6 +15,12 @@ import io.zerowal.core.storage.StorageLockedException;
 public final class LogLockedException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which log is held, and what to do
+   * @param cause the storage's refusal to lock
+   */
   public LogLockedException(String message, StorageLockedException cause) {
     super(message, cause);
   }

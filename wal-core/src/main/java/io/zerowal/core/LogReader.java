@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 import io.zerowal.core.storage.SegmentInput;
@@ -147,12 +151,14 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
     iterated = true;
   }
 
-  /** Records skipped because their frames were damaged (SKIP_CORRUPT only). */
+  /** {@return records skipped because their frames were damaged (SKIP_CORRUPT only)} */
   public long recordsSkipped() {
     return skipped;
   }
 
-  /** The sequence this reader stops before: the durable end of the log when it was created. */
+  /**
+   * {@return the sequence this reader stops before: the durable end of the log when it was created}
+   */
   public long endSequence() {
     return end;
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 import java.nio.ByteBuffer;
@@ -14,22 +18,26 @@ public final class LogRecord {
     this.payload = ByteBuffer.wrap(payload).asReadOnlyBuffer();
   }
 
-  /** The record's sequence. */
+  /** {@return the record's sequence} */
   public long sequence() {
     return sequence;
   }
 
-  /** Where the record lives, for a later {@link WriteAheadLog#read(RecordHandle)}. */
+  /** {@return where the record lives, for a later {@link WriteAheadLog#read(RecordHandle)}} */
   public RecordHandle handle() {
     return handle;
   }
 
-  /** The payload, CRC-checked; a read-only buffer of its own (each call returns a fresh view). */
+  /**
+   * The payload, CRC-checked; a read-only buffer of its own (each call returns a fresh view).
+   *
+   * @return the payload as a read-only buffer positioned at its first byte
+   */
   public ByteBuffer payload() {
     return payload.duplicate();
   }
 
-  /** A copy of the payload. */
+  /** {@return a copy of the payload} */
   public byte[] payloadBytes() {
     byte[] copy = new byte[payload.remaining()];
     payload.duplicate().get(copy);

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 /**
@@ -37,22 +41,22 @@ public final class LogStats {
     this.segmentBytes = segmentBytes;
   }
 
-  /** Records written since open. */
+  /** {@return records written since open} */
   public long records() {
     return records;
   }
 
-  /** Payload bytes written since open (frames add 17 bytes each). */
+  /** {@return payload bytes written since open (frames add 17 bytes each)} */
   public long payloadBytes() {
     return payloadBytes;
   }
 
-  /** Commit groups: each ends in one durability point for all its records. */
+  /** {@return commit groups: each ends in one durability point for all its records} */
   public long groups() {
     return groups;
   }
 
-  /** Gathering write calls. */
+  /** {@return gathering write calls} */
   public long writes() {
     return writes;
   }
@@ -60,32 +64,34 @@ public final class LogStats {
   /**
    * Syncs ({@code fdatasync}/{@code hsync}), including those that seal rolled segments and, for
    * {@link Durability#FLUSH} and {@link Durability#NONE}, the background syncs of the open segment.
+   *
+   * @return the number of syncs since open
    */
   public long syncs() {
     return syncs;
   }
 
-  /** Segments rolled since open. */
+  /** {@return segments rolled since open} */
   public long segmentsRolled() {
     return segmentsRolled;
   }
 
-  /** Bytes appended but not yet durable. */
+  /** {@return bytes appended but not yet durable} */
   public long pendingBytes() {
     return pendingBytes;
   }
 
-  /** The oldest sequence in the log. */
+  /** {@return the oldest sequence in the log} */
   public long firstSequence() {
     return firstSequence;
   }
 
-  /** One past the last durable sequence. */
+  /** {@return one past the last durable sequence} */
   public long nextSequence() {
     return nextSequence;
   }
 
-  /** Segment files in the log, counting the one being written. */
+  /** {@return segment files in the log, counting the one being written} */
   public int segments() {
     return segments;
   }
@@ -94,6 +100,8 @@ public final class LogStats {
    * Bytes of the log's segments as written: headers, frames and footers, up to the durable end of
    * the segment being written. Preallocated space and files set aside ({@code .corrupt}) are not
    * counted, so a preallocated log takes more room on disk than this.
+   *
+   * @return the bytes of the log's segments as written, in bytes
    */
   public long segmentBytes() {
     return segmentBytes;
@@ -114,7 +122,7 @@ public final class LogStats {
     return appendLatency;
   }
 
-  /** Average records per commit group, or 0 before the first group. */
+  /** {@return average records per commit group, or 0 before the first group} */
   public double averageGroupSize() {
     return groups == 0 ? 0 : (double) records / groups;
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 import io.zerowal.core.storage.Storage;
@@ -84,6 +88,8 @@ public final class ReadOnlyLog implements Closeable {
    * sequences, torn tail cut ({@link RecoveryReport#bytesTruncated()},
    * {@link RecoveryReport#recordsCut()}), records skipped and segments set aside under
    * {@link RecoveryPolicy#SKIP_CORRUPT}. Nothing of it was done.
+   *
+   * @return the report of the recovery a writable open would run now
    */
   public RecoveryReport recoveryReport() {
     checkOpen();
@@ -96,13 +102,16 @@ public final class ReadOnlyLog implements Closeable {
    * {@code "rename 00000000000000000100.wal to 00000000000000000100.wal.corrupt"} or
    * {@code "create 00000000000000000100.wal.tmp (2048 bytes)"}. Empty for a log that a reopen would
    * leave as it is (a clean log). Informational: the format of a line may change.
+   *
+   * @return the planned changes, one line each, in the order they would be made; empty for a clean
+   *     log
    */
   public List<String> plannedChanges() {
     checkOpen();
     return plannedChanges;
   }
 
-  /** The segments, oldest first, as the log would hold them after the planned recovery. */
+  /** {@return the segments, oldest first, as the log would hold them after the planned recovery} */
   public List<SegmentInfo> segments() {
     checkOpen();
     List<SegmentInfo> out = new ArrayList<>();
@@ -118,13 +127,20 @@ public final class ReadOnlyLog implements Closeable {
     return out;
   }
 
-  /** The oldest sequence in the log; equal to {@link #nextSequence()} if it holds no record. */
+  /**
+   * The oldest sequence in the log; equal to {@link #nextSequence()} if it holds no record.
+   *
+   * @return the oldest sequence this view sees
+   */
   public long firstSequence() {
     checkOpen();
     return index.firstSequence();
   }
 
-  /** One past the last record this view sees: the sequence a reopen would give the next append. */
+  /**
+   * {@return one past the last record this view sees: the sequence a reopen would give the next
+   * append}
+   */
   public long nextSequence() {
     checkOpen();
     return index.tail().nextSequence();
@@ -134,6 +150,8 @@ public final class ReadOnlyLog implements Closeable {
    * Streams the records from {@code sequence} to {@link #nextSequence()}, CRC checked, as
    * {@link WriteAheadLog#readFrom(long)} does, under this builder's recovery policy.
    *
+   * @param sequence the first sequence to read
+   * @return a reader positioned at {@code sequence}; close it when done
    * @throws IllegalArgumentException if {@code sequence} is negative or beyond {@link #nextSequence()}
    * @throws WalException if {@code sequence} is below {@link #firstSequence()}
    */
@@ -176,6 +194,8 @@ public final class ReadOnlyLog implements Closeable {
   /**
    * Reads one record back by its handle, checking its CRC; see {@link WriteAheadLog#read}.
    *
+   * @param handle a handle issued by this log, as returned by an append or read from a record
+   * @return the record's payload, a read-only buffer of its own
    * @throws IllegalArgumentException if the handle was not issued by this log
    * @throws CorruptLogException if the bytes do not match the handle or fail the CRC
    */
@@ -187,11 +207,18 @@ public final class ReadOnlyLog implements Closeable {
 
   /** What {@link #verify} found. */
   public record Verification(int segments, long records, List<CorruptLogException> problems) {
+    /**
+     * Copies {@code problems}, so that a verification never changes after it is made.
+     *
+     * @param segments the number of segments checked
+     * @param records the number of records whose frames checked out
+     * @param problems each damaged frame, header or footer found, in log order
+     */
     public Verification {
       problems = List.copyOf(problems);
     }
 
-    /** Whether every frame and footer checked out. */
+    /** {@return whether every frame and footer checked out} */
     public boolean ok() {
       return problems.isEmpty();
     }
@@ -206,6 +233,7 @@ public final class ReadOnlyLog implements Closeable {
    *
    * @param segmentStarted called with each segment's name before it is checked (progress), on the
    *     calling thread
+   * @return what was checked and every problem found; {@link Verification#ok()} if none
    * @throws UncheckedIOException if the storage fails
    * @throws RecordTooLargeException at a valid record beyond this builder's {@code maxRecordSize}
    */

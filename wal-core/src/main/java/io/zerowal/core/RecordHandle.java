@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 import java.nio.ByteBuffer;
@@ -58,22 +62,24 @@ public final class RecordHandle {
     this.issuer = issuer;
   }
 
-  /** The base sequence of the segment holding the record, which is also the segment's name. */
+  /**
+   * {@return the base sequence of the segment holding the record, which is also the segment's name}
+   */
   public long segment() {
     return segment;
   }
 
-  /** The byte offset of the record's frame in its segment. */
+  /** {@return the byte offset of the record's frame in its segment} */
   public long offset() {
     return offset;
   }
 
-  /** The payload length in bytes. */
+  /** {@return the payload length in bytes} */
   public int length() {
     return length;
   }
 
-  /** The record's sequence in the log. */
+  /** {@return the record's sequence in the log} */
   public long sequence() {
     return sequence;
   }
@@ -88,7 +94,11 @@ public final class RecordHandle {
     return issuer != null && issuer.equals(id);
   }
 
-  /** Encodes this handle in {@value #ENCODED_SIZE} bytes; {@link #fromBytes} reverses it. */
+  /**
+   * Encodes this handle in {@value #ENCODED_SIZE} bytes; {@link #fromBytes} reverses it.
+   *
+   * @return the {@value #ENCODED_SIZE} encoded bytes, a new array
+   */
   public byte[] toBytes() {
     ByteBuffer b = ByteBuffer.allocate(ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.put(VERSION).putLong(segment).putLong(offset).putInt(length).putLong(sequence).putLong(tag());
@@ -99,6 +109,8 @@ public final class RecordHandle {
   /**
    * Decodes bytes made by {@link #toBytes()}.
    *
+   * @param bytes an encoding made by {@link #toBytes()}
+   * @return the handle the bytes encode
    * @throws IllegalArgumentException if the bytes are not a handle: wrong size, unknown version,
    *     checksum mismatch or impossible fields
    */

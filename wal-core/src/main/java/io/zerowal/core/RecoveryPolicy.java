@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 /** What {@code open} does with corruption that is not a torn tail left by a crash. */

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 import java.time.Duration;
@@ -41,32 +45,32 @@ public final class RecoveryReport {
     this.duration = duration;
   }
 
-  /** Segments in the log after recovery, counting the one opened for writing. */
+  /** {@return segments in the log after recovery, counting the one opened for writing} */
   public int segments() {
     return segments;
   }
 
-  /** Records in the log after recovery. */
+  /** {@return records in the log after recovery} */
   public long records() {
     return records;
   }
 
-  /** The oldest sequence still in the log. */
+  /** {@return the oldest sequence still in the log} */
   public long firstSequence() {
     return firstSequence;
   }
 
-  /** The sequence the next append gets. */
+  /** {@return the sequence the next append gets} */
   public long nextSequence() {
     return nextSequence;
   }
 
-  /** Bytes of a torn tail cut off the last segment (never acknowledged data). */
+  /** {@return bytes of a torn tail cut off the last segment (never acknowledged data)} */
   public long bytesTruncated() {
     return bytesTruncated;
   }
 
-  /** Whether the last segment ended in a torn frame that was cut off. */
+  /** {@return whether the last segment ended in a torn frame that was cut off} */
   public boolean tornTail() {
     return tornTail;
   }
@@ -77,17 +81,25 @@ public final class RecoveryReport {
    * loss these were never acknowledged (the disk kept a later page of the unfinished last group but
    * not an earlier one). Non-zero without a crash means damage on the medium in the last segment:
    * acknowledged records may be among them, and the log says so at WARN. Zero after a clean close.
+   *
+   * @return the number of valid records cut off with the torn tail
    */
   public long recordsCut() {
     return recordsCut;
   }
 
-  /** Records lost to mid-log corruption and skipped under {@link RecoveryPolicy#SKIP_CORRUPT}. */
+  /**
+   * {@return records lost to mid-log corruption and skipped under {@link
+   * RecoveryPolicy#SKIP_CORRUPT}}
+   */
   public long recordsSkipped() {
     return recordsSkipped;
   }
 
-  /** Damaged segment files set aside (renamed to {@code .corrupt}) for an operator to inspect. */
+  /**
+   * {@return damaged segment files set aside (renamed to {@code .corrupt}) for an operator to
+   * inspect}
+   */
   public List<String> corruptSegments() {
     return corruptSegments;
   }
@@ -95,12 +107,14 @@ public final class RecoveryReport {
   /**
    * Bytes read frame by frame: the last segment and any damaged segment. Other sealed segments cost
    * a header and a footer read each.
+   *
+   * @return the number of bytes recovery read frame by frame
    */
   public long bytesScanned() {
     return bytesScanned;
   }
 
-  /** Wall time of recovery. */
+  /** {@return wall time of recovery} */
   public Duration duration() {
     return duration;
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core;
 
 import io.zerowal.core.storage.Storage;
@@ -75,7 +79,12 @@ public final class WriteAheadLog implements Closeable {
     log.info("opened log {} ({}): {}", storage.describe(), config, recoveryReport);
   }
 
-  /** Starts configuring a log on {@code storage}. */
+  /**
+   * Starts configuring a log on {@code storage}.
+   *
+   * @param storage where the log's files live; the log locks it on open and never closes it
+   * @return a builder with the default options
+   */
   public static Builder builder(Storage storage) {
     return new Builder(storage);
   }
@@ -92,6 +101,7 @@ public final class WriteAheadLog implements Closeable {
    * bytes or a mix, but it is always written whole with a CRC over exactly the bytes written, so
    * the log stays readable and reopens under {@link RecoveryPolicy#STRICT}.
    *
+   * @param payload the record's bytes, from its position to its limit
    * @return a future that completes with the record's handle once the record is durable, in
    *     sequence order, or exceptionally with {@link LogFailedException} (a write or sync failed;
    *     the record may or may not be in the log) or {@link LogClosedException} (the log closed before
@@ -119,6 +129,10 @@ public final class WriteAheadLog implements Closeable {
   /**
    * Appends {@code payload} as one record; see {@link #append(ByteBuffer)}. Do not change the array
    * until the future completes.
+   *
+   * @param payload the record's bytes
+   * @return a future completed with the record's handle once it is as durable as the log's {@link
+   *     Durability}
    */
   public CompletableFuture<RecordHandle> append(byte[] payload) {
     Objects.requireNonNull(payload, "payload must not be null");
@@ -130,6 +144,7 @@ public final class WriteAheadLog implements Closeable {
   /**
    * Reads one record back, checking its CRC.
    *
+   * @param handle a handle this log returned from an append or a read
    * @return a fresh buffer holding the payload
    * @throws NullPointerException if {@code handle} is null
    * @throws IllegalArgumentException if the handle was not issued by this log (every handle is
@@ -152,6 +167,9 @@ public final class WriteAheadLog implements Closeable {
    * Streams the records from {@code sequence} up to the durable end of the log at this moment, in
    * sequence order. Close the reader when done.
    *
+   * @param sequence the first sequence to read, from {@link #firstSequence()} to {@link
+   *     #nextSequence()}
+   * @return a reader positioned at {@code sequence}; close it when done
    * @throws IllegalArgumentException if {@code sequence} is negative or beyond
    *     {@link #nextSequence()}
    * @throws WalException if {@code sequence} was deleted by {@link #truncateBefore(long)}
@@ -204,6 +222,7 @@ public final class WriteAheadLog implements Closeable {
    * each deletion made durable. The segment being written is never deleted, so
    * {@link #firstSequence()} may stay below {@code sequence}.
    *
+   * @param sequence the oldest sequence that must stay readable
    * @return the number of segments deleted
    * @throws IllegalArgumentException if {@code sequence} is negative
    */
@@ -233,19 +252,26 @@ public final class WriteAheadLog implements Closeable {
 
   // ---------------------------------------------------------------- state
 
-  /** The oldest sequence in the log; equal to {@link #nextSequence()} if the log holds no record. */
+  /**
+   * The oldest sequence in the log; equal to {@link #nextSequence()} if the log holds no record.
+   *
+   * @return the oldest sequence still readable
+   */
   public long firstSequence() {
     checkOpen();
     return index.firstSequence();
   }
 
-  /** One past the last durable record: the sequence the next completed append will have at least. */
+  /**
+   * {@return one past the last durable record: the sequence the next completed append will have at
+   * least}
+   */
   public long nextSequence() {
     checkOpen();
     return index.tail().nextSequence();
   }
 
-  /** Counters since open. */
+  /** {@return counters since open} */
   public LogStats stats() {
     checkOpen();
     Tail tail = index.tail();
@@ -257,7 +283,7 @@ public final class WriteAheadLog implements Closeable {
         segmentBytes);
   }
 
-  /** What recovery found and repaired when this log was opened. */
+  /** {@return what recovery found and repaired when this log was opened} */
   public RecoveryReport recoveryReport() {
     checkOpen();
     return recoveryReport;
@@ -395,7 +421,12 @@ public final class WriteAheadLog implements Closeable {
           "storage must not be null: pass new LocalStorage(dir) or new MemoryStorage()");
     }
 
-    /** When futures complete; default {@link Durability#SYNC}. */
+    /**
+     * When futures complete; default {@link Durability#SYNC}.
+     *
+     * @param durability what an append's future waits for
+     * @return this builder
+     */
     public Builder durability(Durability durability) {
       this.durability = Objects.requireNonNull(durability, "durability must not be null");
       return this;
@@ -404,6 +435,9 @@ public final class WriteAheadLog implements Closeable {
     /**
      * Segment file size at which the log rolls to a new segment; default 64 MiB, at least 4 KiB and
      * at most {@link #MAX_SEGMENT_SIZE} (2 GiB - 1).
+     *
+     * @param bytes the segment size in bytes
+     * @return this builder
      */
     public Builder segmentSize(long bytes) {
       if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE) {
@@ -417,6 +451,9 @@ public final class WriteAheadLog implements Closeable {
     /**
      * Also roll a segment once it has been written for this long, so that {@code truncateBefore}
      * can reclaim it on a slow stream; default never. Pass null or zero to disable.
+     *
+     * @param interval how long a segment is written before the log rolls, or null or zero for never
+     * @return this builder
      */
     public Builder rollInterval(Duration interval) {
       if (interval != null && (interval.isNegative() || interval.compareTo(MAX_ROLL_INTERVAL) > 0)) {
@@ -432,6 +469,9 @@ public final class WriteAheadLog implements Closeable {
      * Largest payload accepted, on write and on read; at most 1 GiB. Default 16 MiB, or, if the
      * segments are too small for that, the largest record one segment holds
      * ({@code segmentSize} minus a header, a frame header and a footer). Open a log with at least the maxRecordSize it was written with.
+     *
+     * @param bytes the largest payload in bytes
+     * @return this builder
      */
     public Builder maxRecordSize(int bytes) {
       if (bytes < 1 || bytes > MAX_RECORD_SIZE_LIMIT) {
@@ -442,7 +482,12 @@ public final class WriteAheadLog implements Closeable {
       return this;
     }
 
-    /** Bound on bytes appended but not yet durable; default 256 MiB. */
+    /**
+     * Bound on bytes appended but not yet durable; default 256 MiB.
+     *
+     * @param bytes the bound in bytes, positive
+     * @return this builder
+     */
     public Builder maxPendingBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxPendingBytes must be positive, got " + bytes);
@@ -451,13 +496,23 @@ public final class WriteAheadLog implements Closeable {
       return this;
     }
 
-    /** What append does when {@code maxPendingBytes} is reached; default {@link BackPressure#BLOCK}. */
+    /**
+     * What append does when {@code maxPendingBytes} is reached; default {@link BackPressure#BLOCK}.
+     *
+     * @param backPressure whether append blocks or fails at the bound
+     * @return this builder
+     */
     public Builder backPressure(BackPressure backPressure) {
       this.backPressure = Objects.requireNonNull(backPressure, "backPressure must not be null");
       return this;
     }
 
-    /** How {@code open} treats mid-log corruption; default {@link RecoveryPolicy#STRICT}. */
+    /**
+     * How {@code open} treats mid-log corruption; default {@link RecoveryPolicy#STRICT}.
+     *
+     * @param policy fail on mid-log corruption, or set the damaged segment aside and go on
+     * @return this builder
+     */
     public Builder recoveryPolicy(RecoveryPolicy policy) {
       this.recoveryPolicy = Objects.requireNonNull(policy, "recoveryPolicy must not be null");
       return this;
@@ -482,6 +537,9 @@ public final class WriteAheadLog implements Closeable {
      * Reserve each new segment's full size up front, so that syncs need not update file metadata
      * (faster SYNC on most file systems, at the cost of writing zeros when a segment is created).
      * Default false.
+     *
+     * @param preallocate whether new segments are preallocated
+     * @return this builder
      */
     public Builder preallocate(boolean preallocate) {
       this.preallocate = preallocate;
@@ -491,6 +549,7 @@ public final class WriteAheadLog implements Closeable {
     /**
      * Locks the storage, runs recovery and opens the log for appends.
      *
+     * @return the open log, owning the storage's write lock until closed
      * @throws IllegalArgumentException if the options contradict each other
      * @throws CorruptLogException if recovery finds mid-log corruption under STRICT
      * @throws UncheckedIOException if the storage fails, or is locked by another writer
@@ -525,6 +584,7 @@ public final class WriteAheadLog implements Closeable {
      * Safe next to a running writer, in this process or another, even on the writer's own storage
      * instance. The storage stays the caller's to close.
      *
+     * @return a read-only view of the log as it is now; close it when done
      * @throws CorruptLogException if {@link #open()} would fail with it (mid-log corruption under
      *     STRICT): open with {@link RecoveryPolicy#SKIP_CORRUPT} to see what it would repair
      * @throws UncheckedIOException if the storage fails

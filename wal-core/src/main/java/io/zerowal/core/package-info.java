@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The log: a crash-safe, segmented write-ahead log with CRC-framed records and group commit.
  *

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.hdfs;
 
 import io.zerowal.core.storage.SegmentInput;
@@ -110,6 +114,8 @@ public final class HdfsStorage implements Storage {
    * A storage in {@code dir} of {@code fs}, with the default options; {@code fs} stays the caller's
    * (not closed by {@link #close()}).
    *
+   * @param fs the file system, which stays the caller's to close
+   * @param dir the log's directory on {@code fs}
    * @throws IllegalArgumentException if {@code dir} exists and is not a directory
    * @throws java.nio.file.AccessDeniedException if the directory cannot be created
    */
@@ -146,12 +152,24 @@ public final class HdfsStorage implements Storage {
    * A storage at {@code uri} (such as {@code hdfs://namenode:8020/apps/wal/orders}) on a new
    * {@code FileSystem} made from {@code conf}, owned by the storage and closed by {@link #close()}.
    * Sets {@value #BEST_EFFORT} to true unless {@code conf} sets it (see "Small clusters").
+   *
+   * @param conf the Hadoop configuration the file system is made from
+   * @param uri the log's directory, with the file system's scheme and authority
+   * @return the storage, owning its file system
+   * @throws IOException if the file system cannot be reached or the directory cannot be created
    */
   public static HdfsStorage open(Configuration conf, URI uri) throws IOException {
     return forUri(conf, uri).build();
   }
 
-  /** Options for a storage at {@code uri}; see {@link #open(Configuration, URI)}. */
+  /**
+   * Options for a storage at {@code uri}; see {@link #open(Configuration, URI)}.
+   *
+   * @param conf the Hadoop configuration the file system is made from
+   * @param uri the log's directory, with the file system's scheme and authority
+   * @return a builder whose storage owns its file system
+   * @throws IOException if the file system cannot be made from {@code conf}
+   */
   public static Builder forUri(Configuration conf, URI uri) throws IOException {
     Objects.requireNonNull(conf, "conf must not be null: pass new Configuration()");
     Objects.requireNonNull(uri, "uri must not be null: pass the log directory, such as"
@@ -166,7 +184,13 @@ public final class HdfsStorage implements Storage {
     return b;
   }
 
-  /** Options for a storage in {@code dir} of {@code fs}, which stays the caller's. */
+  /**
+   * Options for a storage in {@code dir} of {@code fs}, which stays the caller's.
+   *
+   * @param fs the file system, which stays the caller's to close
+   * @param dir the log's directory on {@code fs}
+   * @return a builder with the default options
+   */
   public static Builder builder(FileSystem fs, Path dir) {
     return new Builder(fs, dir);
   }
@@ -512,13 +536,23 @@ public final class HdfsStorage implements Storage {
       this.dir = Objects.requireNonNull(dir, "dir: the log directory must not be null");
     }
 
-    /** Permission of the log directory if the storage creates it (and its parents); default 0700. */
+    /**
+     * Permission of the log directory if the storage creates it (and its parents); default 0700.
+     *
+     * @param permission the directory permission
+     * @return this builder
+     */
     public Builder directoryPermission(FsPermission permission) {
       this.directoryPermission = Objects.requireNonNull(permission, "permission");
       return this;
     }
 
-    /** Permission of the files the storage creates, less the umask; default 0600. */
+    /**
+     * Permission of the files the storage creates, less the umask; default 0600.
+     *
+     * @param permission the file permission
+     * @return this builder
+     */
     public Builder filePermission(FsPermission permission) {
       this.filePermission = Objects.requireNonNull(permission, "permission");
       return this;
@@ -528,6 +562,9 @@ public final class HdfsStorage implements Storage {
      * How long to wait, per file, for lease recovery of a file a previous writer left open, and for
      * block recovery after a cut inside a block; default 60 s. It usually takes one to two datanode
      * heartbeats (3 s each by default); longer if datanodes of the last block are down.
+     *
+     * @param timeout the longest wait per file, positive
+     * @return this builder
      */
     public Builder leaseRecoveryTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -545,13 +582,21 @@ public final class HdfsStorage implements Storage {
      * cluster's one NameNode that grows with every writer, for a length the log's own readers
      * never use. (On the one-machine test cluster its cost did not show in throughput: see
      * docs/BENCHMARKS-HDFS.md.)
+     *
+     * @param update whether each sync also updates the file's length on the NameNode
+     * @return this builder
      */
     public Builder updateLengthOnSync(boolean update) {
       this.updateLengthOnSync = update;
       return this;
     }
 
-    /** The storage; creates the directory if missing. */
+    /**
+     * The storage; creates the directory if missing.
+     *
+     * @return the storage, with its directory created
+     * @throws IOException if the directory cannot be created or used
+     */
     public HdfsStorage build() throws IOException {
       try {
         return new HdfsStorage(this);

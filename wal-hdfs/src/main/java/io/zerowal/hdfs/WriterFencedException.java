@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.hdfs;
 
 import java.io.IOException;
@@ -10,6 +14,12 @@ import java.io.IOException;
 public final class WriterFencedException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which writer was fenced, by whom, and what to do
+   * @param cause the HDFS failure that showed the lease was lost
+   */
   public WriterFencedException(String message, Throwable cause) {
     super(message, cause);
   }

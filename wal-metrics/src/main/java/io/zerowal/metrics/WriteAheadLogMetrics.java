@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -72,8 +76,8 @@ public final class WriteAheadLogMetrics implements MeterBinder {
   /**
    * Meters for {@code log}, tagged {@code log=name}.
    *
-   * @param log the log to measure
-   * @param name the value of the {@code log} tag, such as {@code orders}
+   * @param log the log to measure; the meters read its stats and recovery report
+   * @param name the value of the {@code log} tag, telling this log from others in the registry
    * @throws NullPointerException if an argument is null
    */
   public WriteAheadLogMetrics(WriteAheadLog log, String name) {
@@ -83,9 +87,9 @@ public final class WriteAheadLogMetrics implements MeterBinder {
   /**
    * Meters for {@code log}, tagged {@code log=name} and {@code extraTags}.
    *
-   * @param log the log to measure
-   * @param name the value of the {@code log} tag, such as {@code orders}
-   * @param extraTags tags added to every meter, such as {@code app=checkout}
+   * @param log the log to measure; the meters read its stats and recovery report
+   * @param name the value of the {@code log} tag, telling this log from others in the registry
+   * @param extraTags tags added to every meter, such as the application's
    * @throws NullPointerException if an argument is null
    */
   public WriteAheadLogMetrics(WriteAheadLog log, String name, Iterable<Tag> extraTags) {

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import java.nio.ByteBuffer;
@@ -25,22 +29,26 @@ public final class Batch {
     this.reader = reader;
   }
 
-  /** The batch time, in epoch milliseconds; unique, and the same when the batch re-runs. */
+  /**
+   * The batch time, in epoch milliseconds; unique, and the same when the batch re-runs.
+   *
+   * @return the batch time in epoch milliseconds
+   */
   public long batchTime() {
     return batchTime;
   }
 
-  /** The blocks, in allocation order. */
+  /** {@return the blocks, in allocation order} */
   public List<BlockInfo> blocks() {
     return blocks;
   }
 
-  /** True if this batch was allocated before a restart and runs again now. */
+  /** {@return true if this batch was allocated before a restart and runs again now} */
   public boolean isRecovered() {
     return recovered;
   }
 
-  /** The number of records in all blocks. */
+  /** {@return the number of records in all blocks} */
   public long recordCount() {
     long n = 0;
     for (BlockInfo b : blocks) {
@@ -49,7 +57,7 @@ public final class Batch {
     return n;
   }
 
-  /** The payload bytes of all records. */
+  /** {@return the payload bytes of all records} */
   public long bytes() {
     long n = 0;
     for (BlockInfo b : blocks) {
@@ -62,6 +70,8 @@ public final class Batch {
    * The records of every block, in order, as read-only buffers; reads one block at a time from its
    * data log.
    *
+   * @return the records of every block, in block order, read from the data logs as the stream is
+   *     consumed
    * @throws io.zerowal.core.CorruptLogException if a block fails its CRC (from the stream)
    * @throws CorruptMetadataException if a block's bytes are not a block (from the stream)
    */
@@ -69,7 +79,12 @@ public final class Batch {
     return blocks.stream().flatMap(b -> Arrays.stream(records(b)));
   }
 
-  /** The records of one block of this batch. */
+  /**
+   * The records of one block of this batch.
+   *
+   * @param block one of {@link #blocks()}
+   * @return the block's records, each a read-only buffer, in store order
+   */
   public ByteBuffer[] records(BlockInfo block) {
     return BlockFormat.decode(reader.apply(block), block);
   }

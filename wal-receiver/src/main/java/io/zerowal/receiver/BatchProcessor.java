@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 /**
@@ -16,6 +20,9 @@ public interface BatchProcessor {
    * stays uncompleted and runs again when the engine next starts. It may call
    * {@link MicroBatchEngine#stop()}, which then returns at once; the batch completes and a last
    * batch drains what was stored.
+   *
+   * @param batch the batch to process; the same blocks when it runs again
+   * @throws Exception to fail the batch and stop the engine; the batch runs again at the next start
    */
   void process(Batch batch) throws Exception;
 }

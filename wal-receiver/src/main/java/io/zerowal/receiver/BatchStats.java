@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import java.time.Duration;
@@ -28,23 +32,27 @@ public final class BatchStats {
     this.missedIntervals = missedIntervals;
   }
 
+  /** {@return the batch time, in epoch milliseconds} */
   public long batchTime() {
     return batchTime;
   }
 
+  /** {@return the number of blocks in the batch} */
   public int blocks() {
     return blocks;
   }
 
+  /** {@return the number of records in the batch} */
   public long records() {
     return records;
   }
 
+  /** {@return the payload bytes of the batch} */
   public long bytes() {
     return bytes;
   }
 
-  /** True if the batch re-ran after a restart. */
+  /** {@return true if the batch re-ran after a restart} */
   public boolean recovered() {
     return recovered;
   }
@@ -54,6 +62,8 @@ public final class BatchStats {
    * or its batch time) to the start of processing: grows when the processor is slower than the
    * batch interval, instead of resetting at every interval. Negative for a final batch cut early
    * by a stop.
+   *
+   * @return the scheduling delay; negative for a final batch cut early by a stop
    */
   public Duration schedulingDelay() {
     return schedulingDelay;
@@ -63,6 +73,8 @@ public final class BatchStats {
    * From the arrival of the batch's oldest record (its first {@code store}) to the durable
    * completion of the batch: the lag a record sees, store wait, batching and processing included.
    * For blocks stored before the engine started, counted from the batch time.
+   *
+   * @return the end-to-end latency of the batch's oldest record
    */
   public Duration endToEndLatency() {
     return endToEndLatency;
@@ -71,12 +83,14 @@ public final class BatchStats {
   /**
    * Batch intervals that passed, before this batch, without a batch starting because the previous
    * one was still running; 0 when processing keeps up.
+   *
+   * @return the number of intervals missed before this batch
    */
   public long missedIntervals() {
     return missedIntervals;
   }
 
-  /** From the start of processing to the durable completion. */
+  /** {@return from the start of processing to the durable completion} */
   public Duration processingTime() {
     return processingTime;
   }

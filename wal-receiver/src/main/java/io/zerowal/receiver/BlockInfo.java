@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import io.zerowal.core.RecordHandle;
@@ -21,27 +25,27 @@ public final class BlockInfo {
     this.handle = Objects.requireNonNull(handle, "handle");
   }
 
-  /** The receiver that stored the block. */
+  /** {@return the receiver that stored the block} */
   public String receiverId() {
     return receiverId;
   }
 
-  /** The block's id: the sequence of its record in the receiver's data log. */
+  /** {@return the block's id: the sequence of its record in the receiver's data log} */
   public long blockId() {
     return handle.sequence();
   }
 
-  /** How many records the block holds. */
+  /** {@return how many records the block holds} */
   public int recordCount() {
     return recordCount;
   }
 
-  /** The sum of the records' payload sizes, without framing. */
+  /** {@return the sum of the records' payload sizes, without framing} */
   public long bytes() {
     return bytes;
   }
 
-  /** Where the block lives in the receiver's data log. */
+  /** {@return where the block lives in the receiver's data log} */
   public RecordHandle handle() {
     return handle;
   }

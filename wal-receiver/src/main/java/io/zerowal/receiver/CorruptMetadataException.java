@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import io.zerowal.core.WalException;
@@ -11,6 +15,11 @@ import io.zerowal.core.WalException;
 public final class CorruptMetadataException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which log holds what contradiction, and what to do
+   */
   public CorruptMetadataException(String message) {
     super(message);
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import io.zerowal.core.WalException;
@@ -9,6 +13,12 @@ import io.zerowal.core.WalException;
 public final class EngineFailedException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message which engine failed, and why
+   * @param cause the failure that stopped the engine
+   */
   public EngineFailedException(String message, Throwable cause) {
     super(message, cause);
   }

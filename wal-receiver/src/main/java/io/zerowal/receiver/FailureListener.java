@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 /**
@@ -9,12 +13,18 @@ package io.zerowal.receiver;
  */
 public interface FailureListener {
 
-  /** A receiver failed; {@link ReceiverFailure#outcome()} says what the engine does about it. */
+  /**
+   * A receiver failed; {@link ReceiverFailure#outcome()} says what the engine does about it.
+   *
+   * @param failure who failed, why, and what the engine does about it
+   */
   default void onReceiverFailure(ReceiverFailure failure) {}
 
   /**
    * The engine failed and is stopping: a batch or a log failed, or a receiver failed with
    * {@link MicroBatchEngine.Builder#stopEngineOnReceiverFailure} set. Called once.
+   *
+   * @param failure the failure that stops the engine
    */
   default void onEngineFailure(Throwable failure) {}
 }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import io.zerowal.core.storage.MemoryStorage;
@@ -45,17 +49,27 @@ public final class MemoryStorages {
     this.storages = storages;
   }
 
-  /** Sets {@code builder}'s data and metadata storages to these disks, and returns it. */
+  /**
+   * Sets {@code builder}'s data and metadata storages to these disks, and returns it.
+   *
+   * @param builder the engine's builder
+   * @return {@code builder}, for chaining
+   */
   public MicroBatchEngine.Builder configure(MicroBatchEngine.Builder builder) {
     return builder.dataStorage(this::data).metadataStorage(metadata());
   }
 
-  /** The storage of the metadata log. */
+  /** {@return the storage of the metadata log} */
   public synchronized MemoryStorage metadata() {
     return storages.get(METADATA);
   }
 
-  /** The storage of receiver {@code receiverId}'s data log, made on first use. */
+  /**
+   * The storage of receiver {@code receiverId}'s data log, made on first use.
+   *
+   * @param receiverId the receiver's id
+   * @return the storage of that receiver's data log, the same on every call
+   */
   public synchronized MemoryStorage data(String receiverId) {
     Objects.requireNonNull(receiverId, "receiverId");
     if (receiverId.equals(METADATA)) {
@@ -65,7 +79,7 @@ public final class MemoryStorages {
     return storages.computeIfAbsent(receiverId, MemoryStorage::new);
   }
 
-  /** Every storage made so far, by name ({@link #METADATA} or a receiver id). */
+  /** {@return every storage made so far, by name ({@link #METADATA} or a receiver id)} */
   public synchronized Map<String, MemoryStorage> storages() {
     return Collections.unmodifiableMap(new LinkedHashMap<>(storages));
   }
@@ -75,6 +89,9 @@ public final class MemoryStorages {
    * storage crashed with a seed derived from {@code seed} and its name (so that the logs are cut
    * at different points); these disks and every storage they made fail every later call, so the
    * engine running on them fails too: stop it with {@link MicroBatchEngine#stopNow()}.
+   *
+   * @param seed chooses, with each storage's name, which unsynced writes survive; replayable
+   * @return new disks holding what survived, for the next engine
    */
   public synchronized MemoryStorages crashAll(long seed) {
     Map<String, MemoryStorage> survived = new LinkedHashMap<>();
@@ -82,7 +99,10 @@ public final class MemoryStorages {
     return new MemoryStorages(survived);
   }
 
-  /** Bytes held by all storages, synced or not: disk use in tests of cleanup and back-pressure. */
+  /**
+   * {@return bytes held by all storages, synced or not: disk use in tests of cleanup and
+   * back-pressure}
+   */
   public synchronized long usedBytes() {
     long n = 0;
     for (MemoryStorage s : storages.values()) {

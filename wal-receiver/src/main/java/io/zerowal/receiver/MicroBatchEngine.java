@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import io.zerowal.core.BackPressure;
@@ -84,6 +88,11 @@ public final class MicroBatchEngine implements AutoCloseable {
     this.onBatchCompleted = config.onBatchCompleted();
   }
 
+  /**
+   * Starts configuring an engine.
+   *
+   * @return a builder with the default options
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -240,18 +249,20 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Waits until the engine has stopped, by {@link #stop()}, {@link #stopNow()} or a failure.
    *
+   * @param timeout the longest wait
    * @return true if it stopped within {@code timeout}
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return lifecycle.awaitTermination(timeout);
   }
 
-  /** Why the engine stopped on its own, if it did. */
+  /** {@return why the engine stopped on its own, if it did} */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(lifecycle.failure());
   }
 
-  /** True between {@link #start()} and the end of a stop or failure. */
+  /** {@return true between {@link #start()} and the end of a stop or failure} */
   public boolean isRunning() {
     return lifecycle.isRunning();
   }
@@ -279,6 +290,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Sets the listener of receiver and engine failures, replacing the one given to the builder;
    * null for none. Takes effect for failures from now on. Thread-safe.
+   *
+   * @param listener the new listener, or null for none
    */
   public void failureListener(FailureListener listener) {
     this.failureListener = listener;
@@ -307,19 +320,23 @@ public final class MicroBatchEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- stats
 
-  /** Counters of each receiver, by receiver id; empty before {@link #start()}. */
+  /**
+   * Counters of each receiver, by receiver id; empty before {@link #start()}.
+   *
+   * @return a snapshot of each receiver's counters, by receiver id
+   */
   public Map<String, ReceiverStats> receiverStats() {
     Receivers r = receivers;
     return r == null ? Map.of() : r.stats();
   }
 
-  /** Batches completed since start, re-runs included. */
+  /** {@return batches completed since start, re-runs included} */
   public long batchesCompleted() {
     BatchLoop l = loop;
     return l == null ? 0 : l.batchesCompleted();
   }
 
-  /** Records in the batches completed since start. */
+  /** {@return records in the batches completed since start} */
   public long recordsProcessed() {
     BatchLoop l = loop;
     return l == null ? 0 : l.recordsProcessed();
@@ -328,6 +345,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Payload bytes stored and not yet processed (in no completed batch), all receivers together:
    * what {@link Builder#maxEngineUnprocessedBytes} bounds. 0 before {@link #start()}.
+   *
+   * @return the unprocessed payload bytes of all receivers
    */
   public long unprocessedBytes() {
     Backlog b = backlog;
@@ -337,6 +356,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Batch intervals that passed without a batch starting since start, because the processor was
    * still busy: non-zero means processing is slower than the batch interval.
+   *
+   * @return the number of batch intervals missed since start
    */
   public long missedBatchIntervals() {
     BatchLoop l = loop;
@@ -346,6 +367,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * The stats of the engine's logs (syncs, group sizes, pending bytes, segments, disk bytes), by
    * log: {@code "metadata"} and each receiver id; empty before {@link #start()}. A snapshot.
+   *
+   * @return a snapshot of each log's stats, by log name
    */
   public Map<String, io.zerowal.core.LogStats> logStats() {
     EngineLogs l = logs;
@@ -355,13 +378,19 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * What recovery found when the logs were opened by the last {@link #start()} (torn tails cut,
    * records recovered), by log: {@code "metadata"} and each receiver id; empty before.
+   *
+   * @return each log's recovery report, by log name
    */
   public Map<String, io.zerowal.core.RecoveryReport> recoveryReports() {
     EngineLogs l = logs;
     return l == null ? Map.of() : l.recoveryReports();
   }
 
-  /** Blocks stored and not yet in a batch: what the next batch takes. 0 before {@link #start()}. */
+  /**
+   * Blocks stored and not yet in a batch: what the next batch takes. 0 before {@link #start()}.
+   *
+   * @return the number of blocks waiting for a batch
+   */
   public int unallocatedBlocks() {
     EngineLogs l = logs;
     return l == null ? 0 : l.tracker().unallocatedCount();
@@ -370,6 +399,8 @@ public final class MicroBatchEngine implements AutoCloseable {
   /**
    * Batches allocated and not completed: the one running, and at start those recovery re-runs.
    * 0 before {@link #start()}.
+   *
+   * @return the number of batches allocated and not completed
    */
   public int pendingBatches() {
     EngineLogs l = logs;
@@ -380,6 +411,8 @@ public final class MicroBatchEngine implements AutoCloseable {
    * Sets the listener called after each batch's completion is durable (see
    * {@link Builder#onBatchCompleted}), replacing the builder's; null for none. Thread-safe; takes
    * effect from the next batch.
+   *
+   * @param listener the new listener, or null for none
    */
   public void onBatchCompleted(Consumer<BatchStats> listener) {
     onBatchCompleted = listener;
@@ -421,7 +454,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     return java.util.Collections.unmodifiableSet(config.receivers().keySet());
   }
 
-  /** The last completed batch, if any. */
+  /** {@return the last completed batch, if any} */
   public Optional<BatchStats> lastBatch() {
     BatchLoop l = loop;
     return Optional.ofNullable(l == null ? null : l.lastBatch());
@@ -474,6 +507,9 @@ public final class MicroBatchEngine implements AutoCloseable {
      * receiver are handed over in store order; whether they run in that order is the executor's
      * (a single thread keeps it). A rejected completion runs on the log's thread. The engine does
      * not shut the executor down.
+     *
+     * @param executor where store futures complete; not null
+     * @return this builder
      */
     public Builder completionExecutor(Executor executor) {
       this.completionExecutor = Objects.requireNonNull(executor, "completionExecutor");
@@ -487,6 +523,9 @@ public final class MicroBatchEngine implements AutoCloseable {
      * the disk. Beyond it {@code store} waits (up to {@link #maxBlockTime}) or fails fast, as
      * {@link #backPressure} says; a store alone over the bound goes once nothing is unprocessed.
      * Disk use of a data log stays below about this plus one segment. Default: no bound.
+     *
+     * @param bytes the bound per receiver, in bytes
+     * @return this builder
      */
     public Builder maxUnprocessedBytes(long bytes) {
       this.maxUnprocessedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE,
@@ -494,7 +533,12 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** As {@link #maxUnprocessedBytes}, for all receivers together. Default: no bound. */
+    /**
+     * As {@link #maxUnprocessedBytes}, for all receivers together. Default: no bound.
+     *
+     * @param bytes the bound for all receivers together, in bytes
+     * @return this builder
+     */
     public Builder maxEngineUnprocessedBytes(long bytes) {
       this.maxEngineUnprocessedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE,
           "maxEngineUnprocessedBytes");
@@ -505,6 +549,9 @@ public final class MicroBatchEngine implements AutoCloseable {
      * How long a store waits under {@link BackPressure#BLOCK} (for {@code maxBufferedBytes} or
      * {@code maxUnprocessedBytes} or {@code maxLogDiskBytes}) before it throws {@link io.zerowal.core.BackPressureException},
      * as Kafka's {@code max.block.ms}. Default: as long as it takes.
+     *
+     * @param timeout the longest a store waits
+     * @return this builder
      */
     public Builder maxBlockTime(Duration timeout) {
       this.maxBlockTime = EngineConfig.atLeastZero(timeout, "maxBlockTime");
@@ -514,6 +561,9 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * Most records in one batch; what is left waits for the next batches, oldest first. A single
      * block larger than the cap still forms a batch alone. Default: no cap.
+     *
+     * @param records the most records per batch, positive
+     * @return this builder
      */
     public Builder maxBatchRecords(long records) {
       this.maxBatchRecords = EngineConfig.inRange(records, 1, Long.MAX_VALUE, "maxBatchRecords");
@@ -540,13 +590,21 @@ public final class MicroBatchEngine implements AutoCloseable {
      * for good. {@code build()} refuses a quota below two data segments per receiver plus two
      * metadata segments; allow four or more data segments per receiver, so that batches of a
      * segment or more can form while the oldest is processed.
+     *
+     * @param bytes the quota on the bytes of all the engine's logs
+     * @return this builder
      */
     public Builder maxLogDiskBytes(long bytes) {
       this.maxLogDiskBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxLogDiskBytes");
       return this;
     }
 
-    /** Most payload bytes in one batch, as {@link #maxBatchRecords}. Default: no cap. */
+    /**
+     * Most payload bytes in one batch, as {@link #maxBatchRecords}. Default: no cap.
+     *
+     * @param bytes the most payload bytes per batch, positive
+     * @return this builder
+     */
     public Builder maxBatchBytes(long bytes) {
       this.maxBatchBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxBatchBytes");
       return this;
@@ -557,6 +615,9 @@ public final class MicroBatchEngine implements AutoCloseable {
      * and the last batch to run, as Spark's {@code gracefulStopTimeout}; past it the stop goes on
      * as {@link MicroBatchEngine#stopNow()} (a running batch still finishes; what was not processed
      * stays in the logs for the next start, nothing acknowledged is lost). Default: no limit.
+     *
+     * @param timeout the longest a graceful stop waits
+     * @return this builder
      */
     public Builder gracefulStopTimeout(Duration timeout) {
       this.gracefulStopTimeout = EngineConfig.atLeastOneMilli(timeout, "gracefulStopTimeout");
@@ -567,6 +628,9 @@ public final class MicroBatchEngine implements AutoCloseable {
      * The engine's name, in its threads' names ({@code zerowal-<name>-batches}) and its log lines,
      * so that two engines in one JVM can be told apart; default {@code engine}. Same rules as a
      * receiver id.
+     *
+     * @param name the engine's name
+     * @return this builder
      */
     public Builder name(String name) {
       EngineConfig.checkName(name);
@@ -577,6 +641,9 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * How a receiver that asks for a restart, or whose supervised thread throws, is restarted;
      * default {@link RestartPolicy#defaults()}.
+     *
+     * @param policy how receivers are restarted
+     * @return this builder
      */
     public Builder restartPolicy(RestartPolicy policy) {
       this.restartPolicy = Objects.requireNonNull(policy, "restartPolicy");
@@ -586,13 +653,21 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * Whether a receiver that failed for good (past its restart policy) stops the whole engine;
      * default false: it is stopped alone and the other receivers run on.
+     *
+     * @param stop whether a receiver failed for good stops the engine
+     * @return this builder
      */
     public Builder stopEngineOnReceiverFailure(boolean stop) {
       this.stopEngineOnReceiverFailure = stop;
       return this;
     }
 
-    /** Hears of receiver and engine failures; see {@link FailureListener}. Optional. */
+    /**
+     * Hears of receiver and engine failures; see {@link FailureListener}. Optional.
+     *
+     * @param listener hears of failures; null for none
+     * @return this builder
+     */
     public Builder failureListener(FailureListener listener) {
       this.failureListener = listener;
       return this;
@@ -601,19 +676,32 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * Where each receiver's data log lives, by receiver id; each call must return a storage of its
      * own, separate from the metadata storage (for instance a subdirectory per receiver). Required.
+     *
+     * @param storageByReceiverId makes a data storage for each receiver id
+     * @return this builder
      */
     public Builder dataStorage(Function<String, Storage> storageByReceiverId) {
       this.dataStorage = Objects.requireNonNull(storageByReceiverId, "dataStorage");
       return this;
     }
 
-    /** Where the block tracker's metadata log lives. Required. */
+    /**
+     * Where the block tracker's metadata log lives. Required.
+     *
+     * @param storage the metadata log's storage, separate from every data storage
+     * @return this builder
+     */
     public Builder metadataStorage(Storage storage) {
       this.metadataStorage = Objects.requireNonNull(storage, "metadataStorage");
       return this;
     }
 
-    /** How often a batch is cut; default 1 s, at least 1 ms. */
+    /**
+     * How often a batch is cut; default 1 s, at least 1 ms.
+     *
+     * @param interval the batch interval
+     * @return this builder
+     */
     public Builder batchInterval(Duration interval) {
       this.batchInterval = EngineConfig.atLeastOneMilli(interval, "batchInterval");
       return this;
@@ -622,13 +710,21 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * The longest a single record waits for its block to be cut; default 200 ms, or the batch
      * interval if shorter. Must not exceed the batch interval.
+     *
+     * @param interval the longest a record waits for its block
+     * @return this builder
      */
     public Builder blockInterval(Duration interval) {
       this.blockInterval = EngineConfig.atLeastOneMilli(interval, "blockInterval");
       return this;
     }
 
-    /** Durability of both data and metadata logs; default {@link Durability#SYNC}. */
+    /**
+     * Durability of both data and metadata logs; default {@link Durability#SYNC}.
+     *
+     * @param durability what a store's future waits for, in both logs
+     * @return this builder
+     */
     public Builder durability(Durability durability) {
       this.durability = Objects.requireNonNull(durability, "durability");
       return this;
@@ -642,6 +738,9 @@ public final class MicroBatchEngine implements AutoCloseable {
      * case (the names the examples give the metadata log), and unique ignoring case (file systems
      * that ignore case would put two receivers in one directory).
      *
+     * @param id the receiver's id, unique in the engine
+     * @param receiver the receiver
+     * @return this builder
      * @throws IllegalArgumentException naming the id and the rule it breaks
      */
     public Builder receiver(String id, Receiver receiver) {
@@ -654,6 +753,10 @@ public final class MicroBatchEngine implements AutoCloseable {
      * Adds a receiver with settings of its own (rate, block interval and size, back-pressure)
      * where they differ from the engine's; see {@link #receiver(String, Receiver)} for the id.
      *
+     * @param id the receiver's id, unique in the engine
+     * @param receiver the receiver
+     * @param options this receiver's own settings
+     * @return this builder
      * @throws IllegalArgumentException naming the id and the rule it breaks
      */
     public Builder receiver(String id, Receiver receiver, ReceiverOptions options) {
@@ -663,20 +766,35 @@ public final class MicroBatchEngine implements AutoCloseable {
       return this;
     }
 
-    /** The work done on each batch. Required. */
+    /**
+     * The work done on each batch. Required.
+     *
+     * @param processor runs each batch
+     * @return this builder
+     */
     public Builder processor(BatchProcessor processor) {
       this.processor = Objects.requireNonNull(processor, "processor");
       return this;
     }
 
-    /** Largest encoded block (and so largest record); default 4 MiB, 64 bytes to 128 MiB. */
+    /**
+     * Largest encoded block (and so largest record); default 4 MiB, 64 bytes to 128 MiB.
+     *
+     * @param bytes the largest block in bytes
+     * @return this builder
+     */
     public Builder maxBlockBytes(int bytes) {
       this.maxBlockBytes = (int) EngineConfig.inRange(bytes, 64, EngineConfig.MAX_BLOCK_BYTES,
           "maxBlockBytes");
       return this;
     }
 
-    /** Bound on bytes a receiver has accepted and not yet made durable; default 64 MiB. */
+    /**
+     * Bound on bytes a receiver has accepted and not yet made durable; default 64 MiB.
+     *
+     * @param bytes the bound per receiver, in bytes
+     * @return this builder
+     */
     public Builder maxBufferedBytes(long bytes) {
       this.maxBufferedBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxBufferedBytes");
       return this;
@@ -686,13 +804,21 @@ public final class MicroBatchEngine implements AutoCloseable {
      * What {@code store} does beyond {@code maxBufferedBytes}, {@code maxUnprocessedBytes} or
      * {@code maxLogDiskBytes}: wait (at most {@link #maxBlockTime}) or throw; default
      * {@link BackPressure#BLOCK}.
+     *
+     * @param backPressure whether a store waits or throws at a bound
+     * @return this builder
      */
     public Builder backPressure(BackPressure backPressure) {
       this.backPressure = Objects.requireNonNull(backPressure, "backPressure");
       return this;
     }
 
-    /** Rate limit per receiver in records per second; 0 (the default) for none. */
+    /**
+     * Rate limit per receiver in records per second; 0 (the default) for none.
+     *
+     * @param records the rate per receiver, or 0 for none
+     * @return this builder
+     */
     public Builder maxRecordsPerSecond(long records) {
       this.maxRecordsPerSecond = EngineConfig.inRange(records, 0, Long.MAX_VALUE,
           "maxRecordsPerSecond");
@@ -702,6 +828,9 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * Segment size of the data logs; default 64 MiB, at least 4 KiB. Cleanup deletes whole
      * segments.
+     *
+     * @param bytes the data segment size in bytes
+     * @return this builder
      */
     public Builder dataSegmentSize(long bytes) {
       this.dataSegmentSize = EngineConfig.inRange(bytes, EngineConfig.MIN_SEGMENT_SIZE,
@@ -712,6 +841,9 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * Segment size of the metadata log; default 1 MiB, 4 KiB to 256 MiB. Small, so that compaction
      * can delete the segments behind each snapshot; a snapshot must fit in half of it.
+     *
+     * @param bytes the metadata segment size in bytes
+     * @return this builder
      */
     public Builder metadataSegmentSize(long bytes) {
       this.metadataSegmentSize = EngineConfig.inRange(bytes, EngineConfig.MIN_SEGMENT_SIZE,
@@ -722,6 +854,9 @@ public final class MicroBatchEngine implements AutoCloseable {
     /**
      * Called on the batch thread after each batch's completion is durable; keep it short. It may
      * call {@link MicroBatchEngine#stop()} (see there).
+     *
+     * @param listener called after each batch; null for none
+     * @return this builder
      */
     public Builder onBatchCompleted(Consumer<BatchStats> listener) {
       this.onBatchCompleted = listener;
@@ -732,6 +867,7 @@ public final class MicroBatchEngine implements AutoCloseable {
      * Checks the options and builds an engine with a copy of them; {@link MicroBatchEngine#start()}
      * opens the logs.
      *
+     * @return the engine, not started: call {@link MicroBatchEngine#start()}
      * @throws IllegalStateException if a required option is missing
      * @throws IllegalArgumentException if the options contradict each other
      */

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 /**
@@ -13,6 +17,8 @@ public interface Receiver {
   /**
    * Starts receiving. Must return quickly: start your own threads and call {@code context.store}
    * from them. Called on the thread that starts the engine.
+   *
+   * @param context the receiver's handle on the engine: store, restart, stop, threads
    */
   void onStart(ReceiverContext context);
 

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import io.zerowal.core.BackPressure;
@@ -76,7 +80,7 @@ public final class ReceiverContext {
     this.generator = new BlockGenerator(writer, maxBlockBytes);
   }
 
-  /** The id this receiver was registered under. */
+  /** {@return the id this receiver was registered under} */
   public String receiverId() {
     return receiverId;
   }
@@ -85,6 +89,8 @@ public final class ReceiverContext {
    * True when the receiver should end its loops: the engine is stopping (stores are refused from
    * then on), the receiver is being restarted (stores are still accepted until {@code onStop}
    * returns), or it was stopped for good.
+   *
+   * @return true once the receiver should end its loops
    */
   public boolean isStopped() {
     ReceiverSupervisor s = supervisor;
@@ -96,6 +102,9 @@ public final class ReceiverContext {
   /**
    * Reports an error that the receiver handles itself: logged once at ERROR and handed to the
    * engine's {@link FailureListener}; the receiver runs on.
+   *
+   * @param message what went wrong, in the receiver's words
+   * @param error the error, or null
    */
   public void reportError(String message, Throwable error) {
     supervisor.reportError(Objects.requireNonNull(message, "message"), error);
@@ -107,12 +116,21 @@ public final class ReceiverContext {
    * the policy's attempts the receiver is stopped for good instead (and the engine with it if so
    * configured). Ignored while a restart or stop is under way. Stores go on being accepted, and
    * acknowledged, throughout.
+   *
+   * @param message why the receiver restarts
+   * @param error the error, or null
    */
   public void restart(String message, Throwable error) {
     supervisor.restart(Objects.requireNonNull(message, "message"), error, null);
   }
 
-  /** As {@link #restart(String, Throwable)}, waiting {@code delay} instead of the backoff. */
+  /**
+   * As {@link #restart(String, Throwable)}, waiting {@code delay} instead of the backoff.
+   *
+   * @param message why the receiver restarts
+   * @param error the error, or null
+   * @param delay how long to wait before {@code onStart}
+   */
   public void restart(String message, Throwable error, Duration delay) {
     supervisor.restart(Objects.requireNonNull(message, "message"), error,
         EngineConfig.atLeastZero(delay, "delay"));
@@ -122,6 +140,8 @@ public final class ReceiverContext {
    * Stops this receiver for good, on a thread of the engine: {@code onStop}, then what its block
    * generator holds is stored and later stores are refused. Returns at once. The engine and the
    * other receivers run on, and what this receiver stored is processed.
+   *
+   * @param message why the receiver stops
    */
   public void stop(String message) {
     supervisor.stop(Objects.requireNonNull(message, "message"));
@@ -134,6 +154,10 @@ public final class ReceiverContext {
    * policy); instead of the JVM's "Exception in thread" line, the failure is logged once and
    * handed to the engine's {@link FailureListener}. {@link MicroBatchEngine#stop()} called on this
    * thread returns at once. {@code onStop} must still end the thread (check {@link #isStopped()}).
+   *
+   * @param name the thread's name, after the engine's and receiver's
+   * @param body what the thread runs
+   * @return the started thread
    */
   public Thread startThread(String name, Runnable body) {
     Objects.requireNonNull(body, "body");
@@ -161,6 +185,7 @@ public final class ReceiverContext {
    * Stores {@code records} as one block; reads their remaining bytes now, so the buffers may be
    * reused once this returns.
    *
+   * @param records the block's records, stored in this order
    * @return a future completing with the block once it is durable (see the class comment), or
    *     exceptionally if the engine stops first ({@link IllegalStateException}) or a log fails
    * @throws IllegalArgumentException if the block would exceed the engine's {@code maxBlockBytes}
@@ -178,6 +203,7 @@ public final class ReceiverContext {
    * {@link #lastMetadata()} returns it, after any restart or crash too: a receiver can resume
    * from it without an external offset store. Metadata is at most {@link #maxMetadataBytes()}.
    *
+   * @param records the block's records, stored in this order
    * @param metadata read now (its remaining bytes), so it may be reused once this returns; null
    *     for none
    * @return as {@link #store(List)}
@@ -231,6 +257,7 @@ public final class ReceiverContext {
    * which is what a source that may only be touched from its own thread (a Kafka consumer) needs.
    * Throughput comes from large lists: each call pays one durable store.
    *
+   * @param records the block's records, stored in this order
    * @return the stored block
    * @throws InterruptedException if interrupted while waiting; the block may still be stored
    * @throws IllegalStateException if the engine stops first: the records were not stored
@@ -241,7 +268,15 @@ public final class ReceiverContext {
     return await(store(records, null));
   }
 
-  /** As {@link #storeAndWait(List)}, with {@code metadata} as for {@link #store(List, ByteBuffer)}. */
+  /**
+   * As {@link #storeAndWait(List)}, with {@code metadata} as for {@link #store(List, ByteBuffer)}.
+   *
+   * @param records the block's records, stored in this order
+   * @param metadata the receiver's position in its source, stored with the block
+   * @return the durable block
+   * @throws InterruptedException if the thread is interrupted while waiting; the block may still be
+   *     stored
+   */
   public BlockInfo storeAndWait(List<ByteBuffer> records, ByteBuffer metadata)
       throws InterruptedException {
     return await(store(records, metadata));
@@ -250,6 +285,11 @@ public final class ReceiverContext {
   /**
    * Stores one record through the block generator and waits until its block is durable; see
    * {@link #storeAndWait(List)}. Records stored this way from several threads share blocks.
+   *
+   * @param record the record
+   * @return the durable block the record went into
+   * @throws InterruptedException if the thread is interrupted while waiting; the record may still
+   *     be stored
    */
   public BlockInfo storeAndWait(ByteBuffer record) throws InterruptedException {
     return await(store(record));
@@ -277,12 +317,17 @@ public final class ReceiverContext {
    * The latest metadata this receiver stored durably with a block ({@link #store(List,
    * ByteBuffer)}), as a read-only buffer; recovered from the metadata log at start, so a receiver
    * resumes from it in {@code onStart}, after a restart or a crash. Empty if it never stored any.
+   *
+   * @return the latest durable metadata, or empty
    */
   public Optional<ByteBuffer> lastMetadata() {
     return Optional.ofNullable(writer.durableMetadata()).map(ByteBuffer::asReadOnlyBuffer);
   }
 
-  /** The largest metadata a store may carry: metadataSegmentSize / 8 / receivers, at most 64 KiB. */
+  /**
+   * {@return the largest metadata a store may carry: metadataSegmentSize / 8 / receivers, at most
+   * 64 KiB}
+   */
   public int maxMetadataBytes() {
     return maxMetadataBytes;
   }
@@ -292,6 +337,7 @@ public final class ReceiverContext {
    * {@code blockInterval} or when it reaches {@code maxBlockBytes}; reads the record's remaining
    * bytes now. Records stored from one thread keep their order.
    *
+   * @param record the record, from its position to its limit
    * @return a future completing when the block holding the record is durable; see
    *     {@link #store(List)}
    * @throws IllegalArgumentException if the record alone exceeds {@code maxBlockBytes}
@@ -320,12 +366,17 @@ public final class ReceiverContext {
     return generator.add(record, size);
   }
 
-  /** Stores {@code record}'s bytes; see {@link #store(ByteBuffer)}. */
+  /**
+   * Stores {@code record}'s bytes; see {@link #store(ByteBuffer)}.
+   *
+   * @param record the record's bytes
+   * @return a future completed with the record's block once it is durable
+   */
   public CompletableFuture<BlockInfo> store(byte[] record) {
     return store(ByteBuffer.wrap(Objects.requireNonNull(record, "record must not be null")));
   }
 
-  /** Counters since the engine started. */
+  /** {@return counters since the engine started} */
   public ReceiverStats stats() {
     return writer.stats();
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import java.util.Objects;
@@ -34,25 +38,35 @@ public final class ReceiverFailure {
     this.attempt = attempt;
   }
 
+  /** {@return the id of the receiver that failed} */
   public String receiverId() {
     return receiverId;
   }
 
-  /** The receiver's own words. */
+  /** {@return the receiver's own words} */
   public String message() {
     return message;
   }
 
-  /** The error, if one was given; may be null. */
+  /**
+   * The error, if one was given; may be null.
+   *
+   * @return the error, or null
+   */
   public Throwable error() {
     return error;
   }
 
+  /** {@return what the engine does about the failure} */
   public Outcome outcome() {
     return outcome;
   }
 
-  /** For {@link Outcome#RESTARTING}, the number of this consecutive restart (1 first); else 0. */
+  /**
+   * For {@link Outcome#RESTARTING}, the number of this consecutive restart (1 first); else 0.
+   *
+   * @return the restart's number, or 0
+   */
   public int attempt() {
     return attempt;
   }

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import io.zerowal.core.BackPressure;
@@ -28,45 +32,75 @@ public final class ReceiverOptions {
     this.backPressure = backPressure;
   }
 
-  /** Nothing set: every setting is the engine's. */
+  /** {@return nothing set: every setting is the engine's} */
   public static ReceiverOptions defaults() {
     return new ReceiverOptions(null, null, null, null, null, null);
   }
 
-  /** Rate limit of this receiver in records per second; 0 for none. */
+  /**
+   * Rate limit of this receiver in records per second; 0 for none.
+   *
+   * @param records the rate, or 0 for none
+   * @return these options
+   */
   public ReceiverOptions maxRecordsPerSecond(long records) {
     return new ReceiverOptions(EngineConfig.inRange(records, 0, Long.MAX_VALUE,
         "maxRecordsPerSecond"), blockInterval, maxBlockBytes, maxBufferedBytes,
         maxUnprocessedBytes, backPressure);
   }
 
-  /** The longest a single record of this receiver waits for its block's cut; at least 1 ms. */
+  /**
+   * The longest a single record of this receiver waits for its block's cut; at least 1 ms.
+   *
+   * @param interval the longest a record waits for its block
+   * @return these options
+   */
   public ReceiverOptions blockInterval(Duration interval) {
     return new ReceiverOptions(maxRecordsPerSecond, EngineConfig.atLeastOneMilli(interval,
         "blockInterval"), maxBlockBytes, maxBufferedBytes, maxUnprocessedBytes, backPressure);
   }
 
-  /** Largest encoded block (and record) of this receiver; 64 bytes to 128 MiB. */
+  /**
+   * Largest encoded block (and record) of this receiver; 64 bytes to 128 MiB.
+   *
+   * @param bytes the largest block in bytes
+   * @return these options
+   */
   public ReceiverOptions maxBlockBytes(int bytes) {
     return new ReceiverOptions(maxRecordsPerSecond, blockInterval, (int) EngineConfig.inRange(bytes,
         64, EngineConfig.MAX_BLOCK_BYTES, "maxBlockBytes"), maxBufferedBytes, maxUnprocessedBytes,
         backPressure);
   }
 
-  /** Bound on bytes this receiver has accepted and not yet made durable. */
+  /**
+   * Bound on bytes this receiver has accepted and not yet made durable.
+   *
+   * @param bytes the bound in bytes
+   * @return these options
+   */
   public ReceiverOptions maxBufferedBytes(long bytes) {
     return new ReceiverOptions(maxRecordsPerSecond, blockInterval, maxBlockBytes,
         EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxBufferedBytes"), maxUnprocessedBytes,
         backPressure);
   }
 
-  /** Bound on bytes this receiver stored that are not yet processed. */
+  /**
+   * Bound on bytes this receiver stored that are not yet processed.
+   *
+   * @param bytes the bound in bytes
+   * @return these options
+   */
   public ReceiverOptions maxUnprocessedBytes(long bytes) {
     return new ReceiverOptions(maxRecordsPerSecond, blockInterval, maxBlockBytes, maxBufferedBytes,
         EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxUnprocessedBytes"), backPressure);
   }
 
-  /** What this receiver's stores do beyond its bounds. */
+  /**
+   * What this receiver's stores do beyond its bounds.
+   *
+   * @param mode whether a store waits or throws at a bound
+   * @return these options
+   */
   public ReceiverOptions backPressure(BackPressure mode) {
     return new ReceiverOptions(maxRecordsPerSecond, blockInterval, maxBlockBytes, maxBufferedBytes,
         maxUnprocessedBytes, Objects.requireNonNull(mode, "backPressure"));

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.receiver;
 
 import java.time.Duration;
@@ -30,26 +34,27 @@ public final class ReceiverStats {
     this.unprocessedBytes = unprocessedBytes;
   }
 
+  /** {@return the id of the receiver these counters are of} */
   public String receiverId() {
     return receiverId;
   }
 
-  /** Records stored durably. */
+  /** {@return records stored durably} */
   public long records() {
     return records;
   }
 
-  /** Payload bytes stored durably. */
+  /** {@return payload bytes stored durably} */
   public long bytes() {
     return bytes;
   }
 
-  /** Blocks stored durably. */
+  /** {@return blocks stored durably} */
   public long blocks() {
     return blocks;
   }
 
-  /** Mean time from a block's first record to its durable store. */
+  /** {@return mean time from a block's first record to its durable store} */
   public Duration averageStoreLatency() {
     return Duration.ofNanos(blocks == 0 ? 0 : totalLatencyNanos / blocks);
   }
@@ -58,6 +63,8 @@ public final class ReceiverStats {
    * The {@code percentile} (0 to 100, e.g. 50, 99, 99.9) of the time from a block's first record
    * to its durable store, over every block since start; within 12.5% of the exact value.
    *
+   * @param percentile the percentile, 0 to 100, such as 99
+   * @return the store latency at that percentile
    * @throws IllegalArgumentException if {@code percentile} is not within 0 to 100
    */
   public Duration storeLatencyPercentile(double percentile) {
@@ -78,12 +85,12 @@ public final class ReceiverStats {
     return Duration.ofNanos(totalLatencyNanos);
   }
 
-  /** Longest time from a block's first record to its durable store. */
+  /** {@return longest time from a block's first record to its durable store} */
   public Duration maxStoreLatency() {
     return Duration.ofNanos(maxLatencyNanos);
   }
 
-  /** Bytes accepted by {@code store} and not yet durable: what back-pressure bounds. */
+  /** {@return bytes accepted by {@code store} and not yet durable: what back-pressure bounds} */
   public long bufferedBytes() {
     return bufferedBytes;
   }
@@ -91,6 +98,8 @@ public final class ReceiverStats {
   /**
    * Payload bytes stored (or being stored) and not yet in a completed batch: what
    * {@code maxUnprocessedBytes} bounds; its growth is the processor falling behind this receiver.
+   *
+   * @return the unprocessed payload bytes of this receiver
    */
   public long unprocessedBytes() {
     return unprocessedBytes;

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * Receivers and micro-batches: Spark Streaming's zero-data-loss receiver design on ZeroWAL logs.
  * A map of the package for newcomers; the walk of one store and one restart is at the end.

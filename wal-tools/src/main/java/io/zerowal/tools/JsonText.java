@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.tools;
 
 /** JSON string literals, for walctl's few flat JSON outputs (no JSON library for so little). */

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.tools;
 
 import io.zerowal.core.CorruptLogException;
@@ -73,6 +77,12 @@ public final class Walctl implements Runnable {
     return e.toString();
   }
 
+  /**
+   * Runs walctl and exits with its code: 0 when all is well, 1 when a log is corrupt, 2 on a usage
+   * or I/O error.
+   *
+   * @param args the command and its options, as typed after {@code walctl}
+   */
   public static void main(String[] args) {
     // The commands print what recovery finds; the core's own log lines (which a dry run of
     // recovery writes too) go to stderr only when asked for: -Dwalctl.log=warn or info.

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core.storage;
 
 /** Checks file names given to a {@link Storage}: one flat namespace, no paths. */

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core.storage;
 
 import static java.nio.file.StandardOpenOption.CREATE;
@@ -52,6 +56,8 @@ public final class LocalStorage implements Storage {
    * Unlike {@code new LocalStorage(...)} it throws no checked exception, so it fits a lambda.
    * Thread-safe; every call returns a new instance.
    *
+   * @param root the directory under which each name gets a directory of its own
+   * @return a function from a log's name to a new storage in {@code root/name}
    * @throws IllegalArgumentException (from the function) if a name is not exactly one directory
    *     name under {@code root} (empty, {@code ..}, a path with separators, absolute)
    * @throws UncheckedIOException (from the function) if the directory cannot be created or used
@@ -91,6 +97,7 @@ public final class LocalStorage implements Storage {
   /**
    * A storage in {@code dir}, which is created (with its parents, {@code 0700}) if missing.
    *
+   * @param dir the directory holding the log's files
    * @throws NullPointerException if {@code dir} is null
    * @throws IllegalArgumentException if {@code dir} exists and is not a directory
    * @throws IOException if the directory cannot be created

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core.storage;
 
 import java.io.IOException;
@@ -75,6 +79,7 @@ public final class MemoryStorage implements Storage {
    * Creates an empty, unlocked storage of unlimited capacity whose {@link #describe()} is
    * {@code "memory:<name>"}, so that the log lines and messages of several logs tell them apart.
    *
+   * @param name a name for messages, telling this storage from others
    * @throws IllegalArgumentException if {@code name} is null or empty
    */
   public MemoryStorage(String name) {
@@ -217,6 +222,8 @@ public final class MemoryStorage implements Storage {
    * input it handed out, throws {@link IOException}. Safe to call from any thread while others
    * write.
    *
+   * @param seed chooses which unsynced writes survive, so that a crash can be replayed
+   * @return a new storage holding what survived the crash
    * @throws IllegalStateException if this instance has already crashed
    */
   public synchronized MemoryStorage crash(long seed) {
@@ -254,6 +261,8 @@ public final class MemoryStorage implements Storage {
    * Limits the total size of all files to {@code bytes}, like a disk. A write that would exceed it
    * writes the bytes that fit and then throws {@link IOException}; deleting or truncating files
    * frees space again. {@link Long#MAX_VALUE} (the default) means unlimited.
+   *
+   * @param bytes the capacity in bytes
    */
   public synchronized void setCapacity(long bytes) {
     checkAliveForControl();
@@ -263,7 +272,7 @@ public final class MemoryStorage implements Storage {
     capacity = bytes;
   }
 
-  /** The total current size of all files, preallocated zeros included. */
+  /** {@return the total current size of all files, preallocated zeros included} */
   public synchronized long usedBytes() {
     checkAliveForControl();
     long used = 0;
@@ -273,7 +282,13 @@ public final class MemoryStorage implements Storage {
     return used;
   }
 
-  /** For tests that simulate bit rot: a copy of the current bytes of a file. */
+  /**
+   * For tests that simulate bit rot: a copy of the current bytes of a file.
+   *
+   * @param name the file's name
+   * @return a copy of the file's current bytes
+   * @throws IOException if the file does not exist or this storage has crashed
+   */
   public synchronized byte[] contents(String name) throws IOException {
     return existing(name).contents();
   }
@@ -281,6 +296,10 @@ public final class MemoryStorage implements Storage {
   /**
    * For tests that simulate bit rot: replaces the current and the durable content of a file, as
    * damage on the medium would. Outputs open on the file keep their positions.
+   *
+   * @param name the file's name
+   * @param bytes the new content of the file
+   * @throws IOException if the file does not exist or this storage has crashed
    */
   public synchronized void replaceContents(String name, byte[] bytes) throws IOException {
     MemoryFile file = existing(name);

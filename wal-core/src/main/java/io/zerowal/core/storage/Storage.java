@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.zerowal.core.storage;
 
 import java.io.Closeable;
@@ -27,7 +31,10 @@ import java.util.List;
  */
 public interface Storage extends Closeable {
 
-  /** A human-readable location for messages, such as {@code /var/lib/app/wal} or {@code memory}. */
+  /**
+   * {@return a human-readable location for messages, such as {@code /var/lib/app/wal} or
+   * {@code memory}}
+   */
   String describe();
 
   /**
@@ -48,21 +55,40 @@ public interface Storage extends Closeable {
    */
   default void checkLock() throws IOException {}
 
-  /** Names of all files, in no particular order. Never includes the lock file. */
+  /**
+   * Names of all files, in no particular order. Never includes the lock file.
+   *
+   * @return the names of the files
+   * @throws IOException if the storage fails
+   */
   List<String> list() throws IOException;
 
-  /** Whether a file of this name exists. */
+  /**
+   * Whether a file of this name exists.
+   *
+   * @param name the file's name
+   * @return true if the file exists
+   * @throws IOException if the storage fails
+   */
   boolean exists(String name) throws IOException;
 
-  /** Size in bytes of an existing file. */
+  /**
+   * Size in bytes of an existing file.
+   *
+   * @param name the file's name
+   * @return the file's size in bytes
+   * @throws IOException if the file does not exist or the storage fails
+   */
   long size(String name) throws IOException;
 
   /**
    * Creates a new, empty file for writing at position 0.
    *
+   * @param name the new file's name
    * @param preallocateBytes if positive, the storage may reserve this many zero bytes for the file
    *     up front (and make them durable), so that later syncs need not update file metadata; the
    *     file then reads as zeros beyond what was written. Storages that cannot preallocate ignore it.
+   * @return an output at position 0
    * @throws java.nio.file.FileAlreadyExistsException if the file exists
    */
   SegmentOutput create(String name, long preallocateBytes) throws IOException;
@@ -71,24 +97,56 @@ public interface Storage extends Closeable {
    * Opens an existing file for writing at {@code position}, which must not exceed its size. Used by
    * recovery to seal a segment left open by a crash.
    *
+   * @param name the file's name
+   * @param position the offset of the next write; bytes after it are overwritten
+   * @return an output at {@code position}
    * @throws UnsupportedOperationException if this storage cannot write into an existing file (object
    *     stores); the log then leaves the segment unsealed
+   * @throws IOException if the file does not exist or the storage fails
    */
   SegmentOutput openForWrite(String name, long position) throws IOException;
 
-  /** Opens an existing file for positional reads. */
+  /**
+   * Opens an existing file for positional reads.
+   *
+   * @param name the file's name
+   * @return an input on the file; close it when done
+   * @throws IOException if the file does not exist or the storage fails
+   */
   SegmentInput openForRead(String name) throws IOException;
 
-  /** Cuts a file to {@code size} bytes and makes the cut durable before returning. */
+  /**
+   * Cuts a file to {@code size} bytes and makes the cut durable before returning.
+   *
+   * @param name the file's name
+   * @param size the new size in bytes, at most the current size
+   * @throws IOException if the file does not exist or the storage fails
+   */
   void truncate(String name, long size) throws IOException;
 
-  /** Renames a file; fails if {@code to} exists. Durable after {@link #syncDirectory()}. */
+  /**
+   * Renames a file; fails if {@code to} exists. Durable after {@link #syncDirectory()}.
+   *
+   * @param from the file's current name
+   * @param to the file's new name
+   * @throws IOException if {@code from} does not exist, {@code to} does, or the storage fails
+   */
   void rename(String from, String to) throws IOException;
 
-  /** Deletes a file; readers that hold it open may keep reading. Durable after {@link #syncDirectory()}. */
+  /**
+   * Deletes a file; readers that hold it open may keep reading. Durable after {@link
+   * #syncDirectory()}.
+   *
+   * @param name the file's name
+   * @throws IOException if the file does not exist or the storage fails
+   */
   void delete(String name) throws IOException;
 
-  /** Makes every create, rename and delete so far survive a power loss. */
+  /**
+   * Makes every create, rename and delete so far survive a power loss.
+   *
+   * @throws IOException if the sync fails: the changes may not survive a power loss
+   */
   void syncDirectory() throws IOException;
 
   /** Releases the write lock and every resource. Open outputs and inputs must be closed first. */

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * Where a log's bytes live: the storage SPI and its two built-in implementations.
  *

@@ -1,0 +1,402 @@
+package io.zerowal.bench;
+
+import io.zerowal.core.BackPressure;
+import io.zerowal.core.Durability;
+import io.zerowal.core.RecordHandle;
+import io.zerowal.core.WriteAheadLog;
+import io.zerowal.core.storage.LocalStorage;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Throughput under the acknowledgement patterns users write, against Spark's FileBasedWAL and a
+ * raw group-commit bound, with a method whose verdict repeats: a warm-up, then every point measured
+ * for {@code --seconds} (default 3) in each of {@code --rounds} rounds (default 5) with the systems
+ * interleaved inside every round (their order rotated each round), and each target judged on the
+ * median of its per-round ratios, printed with the ratios' min–max.
+ *
+ * <p>Patterns: (a) a ring of 256 futures per producer, joining the oldest; (b) callback acks, each
+ * producer bounding its window with its own {@link Semaphore} released in the callback, windows 16
+ * and 256; (c) callback acks bounded only by the log's own {@code maxPendingBytes} (BLOCK); (d) one
+ * {@code append(...).join()} at a time per producer; (e) the receiver engine: 4 receivers calling
+ * {@code store(record).thenRun(ack)}, SYNC against NONE, and blocks of 1,000 records stored with
+ * {@code storeAndWait}.
+ *
+ * <pre>
+ * ./mvnw -q -pl wal-bench -am -Pcompare -DskipTests package \
+ *     -Dcompare.main=io.zerowal.bench.AckPatterns [-Dcompare.args="--quick"]
+ * </pre>
+ * Options: {@code --seconds S}, {@code --rounds N}, {@code --quick} (1 s, 3 rounds, 1 KiB x 8
+ * only: for development, not for verdicts), {@code --dir DIR} (default target/ack-data),
+ * {@code --out FILE} (Markdown report, default target/ack-patterns.md).
+ */
+public final class AckPatterns {
+  static final String SPARK = "Spark FileBasedWAL (blocking write)";
+  static final String RAW = "raw group commit (free group)";
+  static final String RING = "(a) ring of 256 futures, join oldest";
+  static final String SEM16 = "(b) callback + own semaphore, window 16";
+  static final String SEM256 = "(b) callback + own semaphore, window 256";
+  static final String BACKPRESSURE = "(c) callback + log maxPendingBytes 8 MiB";
+  static final String JOIN = "(d) append(...).join() one at a time";
+  static final List<String> SYSTEMS = List.of(SPARK, RAW, RING, SEM16, SEM256, BACKPRESSURE, JOIN);
+
+  static final String RECV_SYNC = "(e) receiver store(record).thenRun(ack), SYNC";
+  static final String RECV_NONE = "(e) receiver store(record).thenRun(ack), NONE";
+  static final String RECV_BLOCKS = "(e) receiver storeAndWait(1,000 records), SYNC";
+
+  /** One workload: record size, producers, durability. */
+  record Workload(int size, int producers, Durability durability) {
+    String name() {
+      return Compare.sizeName(size) + " x " + producers + " producer" + (producers == 1 ? "" : "s")
+          + ", " + durability;
+    }
+  }
+
+  private final Path dataDir;
+  private final long nanos;
+  private final int rounds;
+  private int dirCounter;
+
+  private AckPatterns(Path dataDir, double seconds, int rounds) {
+    this.dataDir = dataDir;
+    this.nanos = (long) (seconds * 1e9);
+    this.rounds = rounds;
+  }
+
+  public static void main(String[] args) throws Exception {
+    double seconds = 3;
+    int rounds = 5;
+    boolean quick = false;
+    Path dir = Path.of("target/ack-data");
+    Path out = Path.of("target/ack-patterns.md");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--quick" -> quick = true;
+        case "--dir" -> dir = Path.of(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; options: --seconds S --rounds N --quick --dir DIR --out FILE");
+      }
+    }
+    if (quick) {
+      seconds = Math.min(seconds, 1);
+      rounds = Math.min(rounds, 3);
+    }
+    if (seconds <= 0 || rounds < 1) {
+      throw new IllegalArgumentException("--seconds must be positive and --rounds at least 1");
+    }
+    List<Workload> workloads = quick
+        ? List.of(new Workload(1024, 8, Durability.SYNC), new Workload(1024, 8, Durability.FLUSH))
+        : List.of(new Workload(1024, 8, Durability.SYNC), new Workload(1024, 8, Durability.FLUSH),
+            new Workload(100, 8, Durability.SYNC), new Workload(100, 8, Durability.FLUSH),
+            new Workload(1024, 1, Durability.SYNC), new Workload(1024, 64, Durability.SYNC));
+    new AckPatterns(dir, seconds, rounds).run(workloads, out, quick);
+  }
+
+  private void run(List<Workload> workloads, Path out, boolean quick) throws Exception {
+    long t0 = System.nanoTime();
+    Workloads.deleteTree(dataDir);
+    Files.createDirectories(dataDir);
+    StringBuilder md = new StringBuilder();
+    md.append("# Throughput by acknowledgement pattern\n\n")
+        .append(String.format(Locale.ROOT, "Run %s, %d rounds x %.1f s per point, systems"
+            + " interleaved (order rotated per round); median and min-max of the rounds.%s%n%n",
+            ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), rounds, nanos / 1e9,
+            quick ? " **--quick: not for verdicts.**" : ""));
+    warmUp();
+    Map<Workload, Map<String, double[]>> results = new LinkedHashMap<>();
+    for (Workload w : workloads) {
+      Map<String, double[]> r = measure(w);
+      results.put(w, r);
+      String table = table(w, r);
+      System.out.println(table);
+      md.append(table).append('\n');
+    }
+    double[][] receiver = receiver();
+    String recv = receiverTable(receiver);
+    System.out.println(recv);
+    md.append(recv).append('\n');
+    String verdicts = verdicts(results, receiver);
+    System.out.println(verdicts);
+    md.append(verdicts);
+    double minutes = (System.nanoTime() - t0) / 60e9;
+    md.append(String.format(Locale.ROOT, "%nWhole run: %.1f minutes.%n", minutes));
+    if (out.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+    }
+    Files.writeString(out, md);
+    Workloads.deleteTree(dataDir);
+    System.out.printf(Locale.ROOT, "report in %s (%.1f minutes)%n", out.toAbsolutePath(), minutes);
+  }
+
+  private void warmUp() throws Exception {
+    long save = nanos;
+    Workload w = new Workload(1024, 8, Durability.FLUSH);
+    for (String s : SYSTEMS) {
+      once(s, w, Math.min(save, 1_000_000_000L));
+    }
+  }
+
+  /** records/s of every system in every round: the systems' order rotates with the round. */
+  private Map<String, double[]> measure(Workload w) throws Exception {
+    Map<String, double[]> r = new LinkedHashMap<>();
+    for (String s : SYSTEMS) {
+      r.put(s, new double[rounds]);
+    }
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < SYSTEMS.size(); i++) {
+        String s = SYSTEMS.get((i + round) % SYSTEMS.size());
+        r.get(s)[round] = once(s, w, nanos);
+      }
+    }
+    return r;
+  }
+
+  private double once(String system, Workload w, long nanos) throws Exception {
+    Path d = freshDir();
+    try {
+      Measurement m;
+      switch (system) {
+        case SPARK -> {
+          try (Peers.WriteAheadLogAdapter spark = Peers.spark(d, false)) {
+            m = Workloads.blocking(spark, w.producers(), w.size(), nanos);
+          }
+        }
+        case RAW -> m = RawGroupCommit.run(d, w.producers(), Workloads.IN_FLIGHT_PER_PRODUCER,
+            w.size(), w.durability() == Durability.SYNC, nanos);
+        case RING -> {
+          try (WriteAheadLog log = open(d, w, 256L << 20)) {
+            m = Workloads.zeroWalPipelined(log, w.producers(), w.size(), nanos);
+          }
+        }
+        case SEM16, SEM256, BACKPRESSURE, JOIN -> {
+          try (WriteAheadLog log = open(d, w, system.equals(BACKPRESSURE) ? 8L << 20 : 256L << 20)) {
+            m = callbacks(log, system, w, nanos);
+          }
+        }
+        default -> throw new AssertionError(system);
+      }
+      return m.recordsPerSecond();
+    } finally {
+      Workloads.deleteTree(d);
+    }
+  }
+
+  private static WriteAheadLog open(Path d, Workload w, long maxPendingBytes) throws Exception {
+    return WriteAheadLog.builder(new LocalStorage(d)).durability(w.durability())
+        .maxRecordSize(1 << 20).maxPendingBytes(maxPendingBytes).backPressure(BackPressure.BLOCK)
+        .open();
+  }
+
+  /**
+   * Patterns (b), (c) and (d), written as users write them: {@code append(byte[])} and a callback
+   * (or a join) per record. Counts records acknowledged; the time includes waiting for the last
+   * acknowledgements.
+   */
+  private static Measurement callbacks(WriteAheadLog log, String system, Workload w, long nanos)
+      throws Exception {
+    LongAdder acked = new LongAdder();
+    CountDownLatch ready = new CountDownLatch(w.producers());
+    CountDownLatch go = new CountDownLatch(1);
+    long[] deadline = new long[1];
+    Throwable[] failure = new Throwable[1];
+    AtomicLong appended = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    int window = system.equals(SEM16) ? 16 : 256;
+    for (int t = 0; t < w.producers(); t++) {
+      byte[] bytes = Workloads.payload(w.size(), t);
+      Thread th = new Thread(() -> {
+        Semaphore permits = new Semaphore(window);
+        long n = 0;
+        CompletableFuture<RecordHandle> last = null;
+        try {
+          ready.countDown();
+          go.await();
+          long end = deadline[0];
+          while ((n & 15) != 0 || System.nanoTime() < end) {
+            switch (system) {
+              case SEM16, SEM256 -> {
+                permits.acquire();
+                last = log.append(bytes);
+                last.whenComplete((h, e) -> {
+                  permits.release();
+                  acked.increment();
+                });
+              }
+              case BACKPRESSURE -> {
+                last = log.append(bytes);
+                last.thenRun(acked::increment);
+              }
+              case JOIN -> {
+                log.append(bytes).join();
+                acked.increment();
+              }
+              default -> throw new AssertionError(system);
+            }
+            n++;
+          }
+          if (last != null) {
+            last.join(); // futures complete in sequence order: the last one is the latest
+          }
+          if (system.equals(SEM16) || system.equals(SEM256)) {
+            permits.acquire(window); // every callback of this producer has run
+          }
+        } catch (Throwable e) {
+          synchronized (failure) {
+            failure[0] = e;
+          }
+        }
+        appended.addAndGet(n);
+      }, "producer-" + t);
+      th.setDaemon(true);
+      threads.add(th);
+      th.start();
+    }
+    ready.await();
+    long start = System.nanoTime();
+    deadline[0] = start + nanos;
+    go.countDown();
+    for (Thread th : threads) {
+      th.join();
+    }
+    long elapsed = System.nanoTime() - start;
+    if (failure[0] != null) {
+      throw new IllegalStateException(system + ": a producer failed", failure[0]);
+    }
+    long records = appended.get();
+    return new Measurement(records, records * w.size(), elapsed, -1, null, 0);
+  }
+
+  /** (e): rows SYNC record, NONE record, SYNC blocks; columns rounds. */
+  private double[][] receiver() throws Exception {
+    double[][] r = new double[3][rounds];
+    double seconds = nanos / 1e9;
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < 3; i++) {
+        int which = (i + round) % 3;
+        Path d = freshDir();
+        r[which][round] = switch (which) {
+          case 0 -> ReceiverStoreThroughput.run(Durability.SYNC, d, seconds, 0);
+          case 1 -> ReceiverStoreThroughput.run(Durability.NONE, d, seconds, 0);
+          default -> ReceiverStoreThroughput.run(Durability.SYNC, d, seconds, 1000);
+        };
+        Workloads.deleteTree(d);
+      }
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- reporting
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  static double[] ratios(double[] a, double[] b) {
+    double[] r = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[i] / b[i];
+    }
+    return r;
+  }
+
+  static String spread(double[] v, String fmt) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return String.format(Locale.ROOT, fmt + " (" + fmt + "–" + fmt + ")", median(v), s[0],
+        s[s.length - 1]);
+  }
+
+  private String table(Workload w, Map<String, double[]> r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("## ").append(w.name()).append("\n\n")
+        .append("| system | records/s median (min–max) | × Spark, median of rounds (min–max)"
+            + " | % of (a) ring |\n|---|---|---|---|\n");
+    double[] spark = r.get(SPARK);
+    double[] ring = r.get(RING);
+    for (Map.Entry<String, double[]> e : r.entrySet()) {
+      sb.append("| ").append(e.getKey()).append(" | ").append(spread(e.getValue(), "%,.0f"))
+          .append(" | ").append(spread(ratios(e.getValue(), spark), "%.2f")).append(" | ")
+          .append(String.format(Locale.ROOT, "%.0f %%", 100 * median(ratios(e.getValue(), ring))))
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static String receiverTable(double[][] r) {
+    String[] names = {RECV_SYNC, RECV_NONE, RECV_BLOCKS};
+    StringBuilder sb = new StringBuilder("## receiver engine, 1 KiB records, 4 receivers\n\n"
+        + "| system | records/s median (min–max) | % of NONE (min–max) |\n|---|---|---|\n");
+    for (int i = 0; i < 3; i++) {
+      double[] pct = ratios(r[i], r[1]);
+      for (int k = 0; k < pct.length; k++) {
+        pct[k] *= 100;
+      }
+      sb.append("| ").append(names[i]).append(" | ").append(spread(r[i], "%,.0f")).append(" | ")
+          .append(spread(pct, "%.0f")).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private String verdicts(Map<Workload, Map<String, double[]>> results, double[][] receiver) {
+    StringBuilder sb = new StringBuilder("## Targets (judged on the median of per-round ratios)\n\n");
+    for (Map.Entry<Workload, Map<String, double[]>> e : results.entrySet()) {
+      Workload w = e.getKey();
+      Map<String, double[]> r = e.getValue();
+      if (w.producers() != 8) {
+        continue;
+      }
+      double goal = w.durability() == Durability.SYNC ? (w.size() == 1024 ? 2.0 : Double.NaN)
+          : (w.size() == 1024 ? 3.0 : 10.0);
+      for (String p : List.of(RING, SEM16, SEM256, BACKPRESSURE)) {
+        if (!Double.isNaN(goal)) {
+          verdict(sb, w.name() + ": " + p + " ≥ " + goal + "× Spark", ratios(r.get(p), r.get(SPARK)),
+              goal);
+        }
+        if (!p.equals(RING)) {
+          verdict(sb, w.name() + ": " + p + " ≥ 90 % of (a)", ratios(r.get(p), r.get(RING)), 0.9);
+        }
+      }
+      for (String p : List.of(RING, SEM16, SEM256, BACKPRESSURE, JOIN)) {
+        double[] toBound = ratios(r.get(p), r.get(RAW));
+        if (median(toBound) > 1) {
+          sb.append("- ").append(w.name()).append(": ").append(p).append(" beats the raw bound (")
+              .append(spread(toBound, "%.2f")).append("×): the bound is not bounding, say why\n");
+        }
+      }
+    }
+    verdict(sb, "receiver SYNC ≥ 85 % of NONE, record at a time", ratios(receiver[0], receiver[1]),
+        0.85);
+    return sb.toString();
+  }
+
+  private static void verdict(StringBuilder sb, String what, double[] ratios, double goal) {
+    sb.append("- ").append(median(ratios) >= goal ? "MET    " : "MISSED ").append(what)
+        .append(": ").append(spread(ratios, "%.2f")).append('\n');
+  }
+
+  private Path freshDir() throws Exception {
+    Path d = dataDir.resolve("run-" + (dirCounter++));
+    Files.createDirectories(d);
+    return d;
+  }
+}

@@ -1,0 +1,208 @@
+package io.zerowal.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The raw bound for concurrent appends: the best one file on this disk does for the same records
+ * with the group size left free. Producers hand records to one writer thread, which copies every
+ * record waiting into one direct buffer, writes it with one call and forces it once (SYNC), or
+ * only writes it (FLUSH), then releases the producers whose records it covered. No frame header
+ * or CRC is computed, no future or handle allocated, no per-record object of any kind: each
+ * producer owns one counter of records submitted and one of records made durable, and keeps at
+ * most {@code window} records in flight, as ZeroWAL's ring producers do.
+ *
+ * <p>The fixed-group raw loop that {@link Compare} prints next to it is a different bound: one
+ * thread and a group size chosen in advance. With many producers the free group grows to what
+ * the disk's sync time lets queue up, which is what a group-committing log does too, so only this
+ * bound can be compared with ZeroWAL's concurrent runs.
+ */
+final class RawGroupCommit {
+  private final int producers;
+  private final int window;
+  private final int frameBytes;
+  private final byte[][] frames;
+  private final boolean force;
+  private final AtomicLongArray submitted;
+  private final AtomicLongArray durable;
+  private final java.util.concurrent.atomic.AtomicReferenceArray<Thread> waiting;
+  private volatile boolean writerSleeping;
+  private volatile boolean stop;
+
+  private RawGroupCommit(int producers, int window, int size, boolean force) {
+    this.producers = producers;
+    this.window = window;
+    this.frameBytes = size + Workloads.FRAME_OVERHEAD;
+    this.force = force;
+    this.frames = new byte[producers][];
+    for (int p = 0; p < producers; p++) {
+      frames[p] = Workloads.payload(frameBytes, p);
+    }
+    // Padded: 16 longs between two producers' counters keep them off one cache line.
+    this.submitted = new AtomicLongArray(producers * 16);
+    this.durable = new AtomicLongArray(producers * 16);
+    this.waiting = new java.util.concurrent.atomic.AtomicReferenceArray<>(producers);
+  }
+
+  /**
+   * Runs {@code producers} producers for {@code nanos} against a new file in {@code dir}; returns
+   * what they got durable (syncs = forces, groupSize = records per write).
+   */
+  static Measurement run(Path dir, int producers, int window, int size, boolean force,
+      long nanos) throws Exception {
+    RawGroupCommit r = new RawGroupCommit(producers, window, size, force);
+    try (FileChannel ch = FileChannel.open(dir.resolve("raw-group-commit.bin"),
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      return r.measure(ch, nanos);
+    }
+  }
+
+  private Measurement measure(FileChannel ch, long nanos) throws Exception {
+    long[] groups = new long[1];
+    long[] forces = new long[1];
+    long[] written = new long[1];
+    Throwable[] failure = new Throwable[1];
+    Thread writer = new Thread(() -> {
+      try {
+        written[0] = write(ch, groups, forces);
+      } catch (Throwable t) {
+        failure[0] = t;
+        stop = true;
+      }
+    }, "raw-writer");
+    writer.setDaemon(true);
+    Thread[] threads = new Thread[producers];
+    long[] deadline = new long[1];
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    long[] counts = new long[producers];
+    for (int p = 0; p < producers; p++) {
+      int me = p;
+      threads[p] = new Thread(() -> counts[me] = produce(me, go, deadline), "raw-producer-" + p);
+      threads[p].setDaemon(true);
+      threads[p].start();
+    }
+    writer.start();
+    long start = System.nanoTime();
+    deadline[0] = start + nanos;
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    long elapsed = System.nanoTime() - start;
+    stop = true;
+    LockSupport.unpark(writer);
+    writer.join();
+    if (failure[0] != null) {
+      throw new IllegalStateException("raw writer failed", failure[0]);
+    }
+    long records = 0;
+    for (long c : counts) {
+      records += c;
+    }
+    if (written[0] != records * frameBytes) {
+      throw new IllegalStateException("raw bound wrote " + written[0] + " bytes for " + records
+          + " records of " + frameBytes + " bytes: it acknowledged records it did not write");
+    }
+    int payload = frameBytes - Workloads.FRAME_OVERHEAD;
+    return new Measurement(records, records * payload, elapsed, force ? forces[0] : -1, null,
+        groups[0] == 0 ? 0 : (double) records / groups[0]);
+  }
+
+  /** One producer: submits until the deadline, then waits until all it submitted is durable. */
+  private long produce(int me, java.util.concurrent.CountDownLatch go, long[] deadline) {
+    try {
+      go.await();
+    } catch (InterruptedException e) {
+      return 0;
+    }
+    long end = deadline[0];
+    int slot = me * 16;
+    long n = 0;
+    while (!stop) {
+      if ((n & 63) == 0 && System.nanoTime() >= end) {
+        break;
+      }
+      while (n - durable.get(slot) >= window && !stop) {
+        waiting.set(me, Thread.currentThread());
+        if (n - durable.get(slot) >= window) {
+          LockSupport.parkNanos(this, 1_000_000);
+        }
+        waiting.set(me, null);
+      }
+      submitted.lazySet(slot, ++n);
+      if (writerSleeping) {
+        writerSleeping = false;
+        LockSupport.unpark(writerThread);
+      }
+    }
+    while (durable.get(slot) < n && !stop) {
+      waiting.set(me, Thread.currentThread());
+      if (durable.get(slot) < n) {
+        LockSupport.parkNanos(this, 1_000_000);
+      }
+      waiting.set(me, null);
+    }
+    return n;
+  }
+
+  private volatile Thread writerThread;
+
+  /** The writer thread's loop; returns the bytes written. */
+  private long write(FileChannel ch, long[] groups, long[] forces) throws IOException {
+    writerThread = Thread.currentThread();
+    ByteBuffer buf = ByteBuffer.allocateDirect(32 << 20);
+    long[] taken = new long[producers];
+    long[] now = new long[producers];
+    long position = 0;
+    while (!stop) {
+      buf.clear();
+      boolean any = false;
+      for (int p = 0; p < producers; p++) {
+        long k = submitted.get(p * 16) - taken[p];
+        now[p] = taken[p];
+        for (long i = 0; i < k && buf.remaining() >= frameBytes; i++) {
+          buf.put(frames[p]);
+          now[p] = taken[p] + i + 1;
+        }
+        any |= k > 0;
+      }
+      if (!any) {
+        writerSleeping = true;
+        boolean idle = true;
+        for (int p = 0; p < producers && idle; p++) {
+          idle = submitted.get(p * 16) == taken[p];
+        }
+        if (idle && !stop) {
+          LockSupport.parkNanos(this, 100_000);
+        }
+        writerSleeping = false;
+        continue;
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        position += ch.write(buf, position);
+      }
+      if (force) {
+        ch.force(false);
+        forces[0]++;
+      }
+      groups[0]++;
+      for (int p = 0; p < producers; p++) {
+        if (now[p] != taken[p]) {
+          taken[p] = now[p];
+          durable.set(p * 16, now[p]);
+          Thread w = waiting.get(p);
+          if (w != null) {
+            LockSupport.unpark(w);
+          }
+        }
+      }
+    }
+    return position;
+  }
+}

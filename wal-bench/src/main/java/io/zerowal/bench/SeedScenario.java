@@ -1,0 +1,322 @@
+package io.zerowal.bench;
+
+import io.zerowal.core.Durability;
+import io.zerowal.core.storage.LocalStorage;
+import io.zerowal.receiver.BatchStats;
+import io.zerowal.receiver.MicroBatchEngine;
+import io.zerowal.receiver.Receiver;
+import io.zerowal.receiver.ReceiverContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.apache.spark.streaming.scheduler.StreamingListener;
+import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
+
+/**
+ * The seed's scenario end to end (issue 12, pattern f): a reliable receiver stores blocks of 1,000
+ * records of 1 KiB and waits for each store; 1 s batches; a processor that counts the batch's
+ * records by reading them. Run side by side with a real Spark Streaming app (local[4], receiver
+ * write-ahead log on, the same generator), rounds interleaved. Reports the records/s acknowledged
+ * by the store calls, the records processed, how many batches completed in the window and the
+ * largest scheduling delay seen (a processing that keeps up keeps it below one batch interval).
+ *
+ * <pre>
+ * ./mvnw -q -pl wal-bench -am -Pcompare -DskipTests package \
+ *     -Dcompare.main=io.zerowal.bench.SeedScenario [-Dcompare.args="--seconds 20 --rounds 3"]
+ * </pre>
+ */
+public final class SeedScenario {
+  static final String SPARK_WAL = "Spark Streaming, receiver WAL on";
+  static final String SPARK_NO_WAL = "Spark Streaming, WAL off";
+  static final String ZW_SYNC = "ZeroWAL engine SYNC, storeAndWait(1,000)";
+  static final String ZW_FLUSH = "ZeroWAL engine FLUSH, storeAndWait(1,000)";
+  static final String ZW_SYNC_RECORDS = "ZeroWAL engine SYNC, store(record) + callback";
+  static final List<String> SYSTEMS = List.of(SPARK_WAL, SPARK_NO_WAL, ZW_SYNC, ZW_FLUSH,
+      ZW_SYNC_RECORDS);
+  static final int BLOCK = 1000;
+  static final int SIZE = 1024;
+  static final long BATCH_MS = 1000;
+
+  /** What one run of one system gave. */
+  record Result(double ackedPerSecond, long processed, int batches, long maxDelayMs,
+      long acked) {}
+
+  private SeedScenario() {}
+
+  public static void main(String[] args) throws Exception {
+    double seconds = 20;
+    int rounds = 3;
+    Path dir = Path.of("target/seed-scenario");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--quick" -> {
+          seconds = 5;
+          rounds = 1;
+        }
+        case "--dir" -> dir = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; options: --seconds S --rounds N --quick --dir DIR");
+      }
+    }
+    if (seconds < 2 * BATCH_MS / 1000.0 || rounds < 1) {
+      throw new IllegalArgumentException("--seconds must cover at least two 1 s batches and"
+          + " --rounds be at least 1");
+    }
+    Map<String, List<Result>> results = run(dir, seconds, rounds);
+    System.out.println(table(results, seconds, rounds));
+  }
+
+  static Map<String, List<Result>> run(Path dir, double seconds, int rounds) throws Exception {
+    Workloads.deleteTree(dir);
+    Files.createDirectories(dir);
+    Map<String, List<Result>> results = new LinkedHashMap<>();
+    for (String s : SYSTEMS) {
+      results.put(s, new ArrayList<>());
+    }
+    int counter = 0;
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < SYSTEMS.size(); i++) {
+        String s = SYSTEMS.get((i + round) % SYSTEMS.size());
+        Path d = dir.resolve("run-" + counter++);
+        Files.createDirectories(d);
+        Result r = switch (s) {
+          case SPARK_WAL -> spark(d, true, seconds);
+          case SPARK_NO_WAL -> spark(d, false, seconds);
+          case ZW_SYNC -> zeroWal(d, Durability.SYNC, true, seconds);
+          case ZW_FLUSH -> zeroWal(d, Durability.FLUSH, true, seconds);
+          default -> zeroWal(d, Durability.SYNC, false, seconds);
+        };
+        System.out.printf(Locale.ROOT, "%s: %,.0f records/s acked, %,d processed, %d batches,"
+            + " max scheduling delay %d ms%n", s, r.ackedPerSecond(), r.processed(), r.batches(),
+            r.maxDelayMs());
+        results.get(s).add(r);
+        Workloads.deleteTree(d);
+      }
+    }
+    Workloads.deleteTree(dir);
+    return results;
+  }
+
+  static String table(Map<String, List<Result>> results, double seconds, int rounds) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n## The seed's scenario:"
+        + " blocks of %d x %d B, 1 s batches, %d round(s) of %.0f s, systems interleaved%n%n",
+        BLOCK, SIZE, rounds, seconds));
+    sb.append("| system | acked records/s median (min–max) | × Spark WAL on | batches completed"
+        + " | max scheduling delay (ms) |\n|---|---|---|---|---|\n");
+    double[] sparkWal = rates(results.get(SPARK_WAL));
+    for (Map.Entry<String, List<Result>> e : results.entrySet()) {
+      double[] rates = rates(e.getValue());
+      sb.append("| ").append(e.getKey()).append(" | ").append(AckPatterns.spread(rates, "%,.0f"))
+          .append(" | ").append(AckPatterns.spread(AckPatterns.ratios(rates, sparkWal), "%.2f"))
+          .append(" | ").append(e.getValue().stream().map(r -> String.valueOf(r.batches()))
+              .toList()).append(" | ").append(e.getValue().stream()
+              .map(r -> String.valueOf(r.maxDelayMs())).toList()).append(" |\n");
+    }
+    double[] sync = rates(results.get(ZW_SYNC));
+    double ratio = AckPatterns.median(AckPatterns.ratios(sync, sparkWal));
+    sb.append(String.format(Locale.ROOT, "%n- %s ZeroWAL SYNC ≥ 4× Spark's receiver-WAL-on acked"
+        + " records/s: %.2f×%n", ratio >= 4 ? "MET   " : "MISSED", ratio));
+    for (String s : List.of(ZW_SYNC, ZW_FLUSH)) {
+      boolean keptUp = results.get(s).stream().allMatch(r -> r.maxDelayMs() < BATCH_MS);
+      sb.append(String.format(Locale.ROOT, "- %s %s: batches keep up (scheduling delay below one"
+          + " batch interval in every run)%n", keptUp ? "MET   " : "MISSED", s));
+    }
+    return sb.toString();
+  }
+
+  private static double[] rates(List<Result> rs) {
+    return rs.stream().mapToDouble(Result::ackedPerSecond).toArray();
+  }
+
+  // ---------------------------------------------------------------- ZeroWAL
+
+  static Result zeroWal(Path root, Durability durability, boolean blocks, double seconds)
+      throws Exception {
+    AtomicLong acked = new AtomicLong();
+    AtomicLong processed = new AtomicLong();
+    AtomicLong maxDelay = new AtomicLong();
+    AtomicLong batches = new AtomicLong();
+    MicroBatchEngine engine = MicroBatchEngine.builder()
+        .dataStorage(id -> local(root.resolve(id))).metadataStorage(local(root.resolve("meta")))
+        .durability(durability).batchInterval(Duration.ofMillis(BATCH_MS))
+        .processor(batch -> processed.addAndGet(batch.records().mapToLong(ByteBuffer::remaining)
+            .filter(n -> n == SIZE).count()))
+        .onBatchCompleted((BatchStats s) -> {
+          batches.incrementAndGet();
+          maxDelay.accumulateAndGet(s.schedulingDelay().toMillis(), Math::max);
+        })
+        .receiver("seed", new Generator(acked, blocks))
+        .build();
+    engine.start();
+    awaitFirst(acked);
+    long n0 = acked.get();
+    long t0 = System.nanoTime();
+    Thread.sleep((long) (seconds * 1000));
+    long n = acked.get() - n0;
+    double rate = n / ((System.nanoTime() - t0) / 1e9);
+    long b = batches.get();
+    long p = processed.get();
+    engine.stop();
+    return new Result(rate, p, (int) b, maxDelay.get(), n);
+  }
+
+  /** The seed's generator: blocks of 1,000 records of 1 KiB, each store waited for. */
+  private static final class Generator implements Receiver {
+    private final AtomicLong acked;
+    private final boolean blocks;
+    private volatile boolean stop;
+    private Thread thread;
+
+    Generator(AtomicLong acked, boolean blocks) {
+      this.acked = acked;
+      this.blocks = blocks;
+    }
+
+    @Override
+    public void onStart(ReceiverContext context) {
+      thread = context.startThread("seed-generator", () -> {
+        byte[] bytes = Workloads.payload(SIZE, 1);
+        List<ByteBuffer> block = Collections.nCopies(BLOCK, ByteBuffer.wrap(bytes));
+        try {
+          while (!stop && !context.isStopped()) {
+            if (blocks) {
+              context.storeAndWait(block);
+              acked.addAndGet(BLOCK);
+            } else {
+              context.store(bytes).thenRun(acked::incrementAndGet);
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+
+    @Override
+    public void onStop() {
+      stop = true;
+    }
+  }
+
+  /** The window opens at the first acknowledgement: start-up (Spark's is seconds) is not ingest. */
+  private static void awaitFirst(AtomicLong acked) throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (acked.get() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no store acknowledged in 120 s: the receiver did not start");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static LocalStorage local(Path p) {
+    try {
+      return new LocalStorage(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- Spark Streaming
+
+  static Result spark(Path root, boolean wal, double seconds) throws Exception {
+    SparkConf conf = new SparkConf().setMaster("local[4]").setAppName("seed-scenario")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.streaming.receiver.writeAheadLog.enable", String.valueOf(wal))
+        .set("spark.local.dir", root.resolve("local").toString());
+    AtomicLong maxDelay = new AtomicLong();
+    AtomicLong batches = new AtomicLong();
+    SparkAcks.ACKED.set(0);
+    SparkAcks.PROCESSED.set(0);
+    JavaStreamingContext ssc = new JavaStreamingContext(conf, Durations.milliseconds(BATCH_MS));
+    try {
+      ssc.checkpoint(root.resolve("checkpoint").toString());
+      ssc.addStreamingListener(new StreamingListener() {
+        @Override
+        public void onBatchCompleted(StreamingListenerBatchCompleted completed) {
+          batches.incrementAndGet();
+          scala.Option<Object> d = completed.batchInfo().schedulingDelay();
+          if (d.isDefined()) {
+            maxDelay.accumulateAndGet((Long) d.get(), Math::max);
+          }
+        }
+      });
+      StorageLevel level = wal ? StorageLevel.MEMORY_AND_DISK_SER() : StorageLevel.MEMORY_ONLY_SER();
+      ssc.receiverStream(new SparkGenerator(level)).count()
+          .foreachRDD(rdd -> {
+            for (Long c : rdd.collect()) {
+              SparkAcks.PROCESSED.addAndGet(c);
+            }
+          });
+      ssc.start();
+      awaitFirst(SparkAcks.ACKED);
+      long n0 = SparkAcks.ACKED.get();
+      long t0 = System.nanoTime();
+      Thread.sleep((long) (seconds * 1000));
+      long n = SparkAcks.ACKED.get() - n0;
+      double rate = n / ((System.nanoTime() - t0) / 1e9);
+      return new Result(rate, SparkAcks.PROCESSED.get(), (int) batches.get(), maxDelay.get(), n);
+    } finally {
+      // Stopping mid-stream makes Spark log every task it then refuses as an ERROR: not ours.
+      ssc.sparkContext().setLogLevel("OFF");
+      ssc.stop(true, false);
+    }
+  }
+
+  /** Counters shared with Spark's receiver, which Spark serializes and runs in its executor. */
+  static final class SparkAcks {
+    static final AtomicLong ACKED = new AtomicLong();
+    static final AtomicLong PROCESSED = new AtomicLong();
+
+    private SparkAcks() {}
+  }
+
+  /** The same generator as a reliable Spark receiver: {@code store(iterator)} blocks until stored. */
+  static final class SparkGenerator extends org.apache.spark.streaming.receiver.Receiver<byte[]> {
+    private static final long serialVersionUID = 1L;
+    private transient volatile Thread thread;
+
+    SparkGenerator(StorageLevel level) {
+      super(level);
+    }
+
+    @Override
+    public void onStart() {
+      thread = new Thread(() -> {
+        byte[] bytes = Workloads.payload(SIZE, 1);
+        List<byte[]> block = Arrays.asList(new byte[BLOCK][]);
+        Collections.fill(block, bytes);
+        while (!isStopped()) {
+          store(block.iterator());
+          SparkAcks.ACKED.addAndGet(BLOCK);
+        }
+      }, "spark-seed-generator");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void onStop() {
+      // the generator thread ends when isStopped() turns true
+    }
+  }
+}
