@@ -1,0 +1,86 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.zerowal.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Checks of a user's consumer configuration, shared by both modes' builders. */
+final class ConsumerSettings {
+  private ConsumerSettings() {}
+
+  /** The default factory: a {@link KafkaConsumer} of bytes. */
+  static Consumer<byte[], byte[]> kafkaConsumer(Map<String, Object> config) {
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * A copy of {@code config} with manual commits and byte deserializers, refusing what would
+   * break the contract.
+   *
+   * @param owner the class named in messages
+   */
+  static Map<String, Object> checked(Map<String, ?> config, String owner) {
+    Objects.requireNonNull(config, "consumerConfig must not be null");
+    Map<String, Object> copy = new HashMap<>(config);
+    Object autoCommit = copy.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+    if (autoCommit != null && Boolean.parseBoolean(autoCommit.toString())) {
+      throw new IllegalArgumentException(owner + ": enable.auto.commit=" + autoCommit
+          + " would commit offsets of records before they are durable, so a crash could lose"
+          + " them; remove it or set it to false: " + owner + " commits only what is durable");
+    }
+    copy.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    for (String key : List.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG)) {
+      Object d = copy.remove(key);
+      if (d != null && !ByteArrayDeserializer.class.getName().equals(name(d))) {
+        throw new IllegalArgumentException(owner + ": " + key + "=" + name(d) + " is not"
+            + " supported: records are stored and handed on as the bytes Kafka holds; remove it"
+            + " and deserialize in your KafkaBatchProcessor");
+      }
+    }
+    return copy;
+  }
+
+  private static String name(Object d) {
+    return d instanceof Class<?> c ? c.getName() : d.toString();
+  }
+
+  static List<String> topics(Collection<String> topics, String owner) {
+    Objects.requireNonNull(topics, "topics must not be null");
+    if (topics.isEmpty()) {
+      throw new IllegalArgumentException(owner + ": topics is empty: name at least one topic");
+    }
+    for (String t : topics) {
+      if (t == null || t.isBlank()) {
+        throw new IllegalArgumentException(owner + ": topics " + topics
+            + " holds a null or blank name: name each topic");
+      }
+    }
+    return List.copyOf(topics);
+  }
+
+  static Duration positive(Duration d, String option) {
+    Objects.requireNonNull(d, option + " must not be null");
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(option + " is " + d + ": it must be positive");
+    }
+    return d;
+  }
+
+  static Function<Map<String, Object>, Consumer<byte[], byte[]>> factory(
+      Function<Map<String, Object>, Consumer<byte[], byte[]>> f) {
+    return Objects.requireNonNull(f, "consumerFactory must not be null");
+  }
+}

@@ -1,0 +1,96 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.zerowal.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A {@link MockConsumer} whose empty polls wait a little, as a real one does (the mock returns at
+ * once, which would make the polling thread spin), with helpers that act on the polling thread.
+ */
+final class TestConsumer extends MockConsumer<byte[], byte[]> {
+  TestConsumer() {
+    super("earliest");
+  }
+
+  @Override
+  public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+    ConsumerRecords<byte[], byte[]> r = super.poll(timeout);
+    if (r.isEmpty()) {
+      try {
+        Thread.sleep(Math.min(5, timeout.toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return r;
+  }
+
+  /** On the polling thread: assigns {@code partitions}, each starting at offset 0. */
+  void assignAtNextPoll(List<TopicPartition> partitions) {
+    schedulePollTask(() -> {
+      Map<TopicPartition, Long> zero = new java.util.HashMap<>();
+      partitions.forEach(tp -> zero.put(tp, 0L));
+      updateBeginningOffsets(zero);
+      rebalance(partitions);
+    });
+  }
+
+  /** On the polling thread: adds {@code count} records of {@code size} bytes from {@code from}. */
+  void addAtNextPoll(TopicPartition tp, long from, int count, int size) {
+    schedulePollTask(() -> {
+      for (long o = from; o < from + count; o++) {
+        addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), o, ("k" + o).getBytes(),
+            new byte[size]));
+      }
+    });
+  }
+
+  // The mock answers committed() only for assigned partitions (0 for others) and not after close.
+  private final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+      org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+    super.commitAsync(offsets, callback);
+    offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
+  }
+
+  @Override
+  public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    super.commitSync(offsets);
+    offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
+  }
+
+  private volatile org.apache.kafka.clients.consumer.ConsumerRebalanceListener listener;
+
+  @Override
+  public void subscribe(java.util.Collection<String> topics,
+      org.apache.kafka.clients.consumer.ConsumerRebalanceListener listener) {
+    this.listener = listener;
+    super.subscribe(topics, listener);
+  }
+
+  /**
+   * On the polling thread: the listener hears that the member lost {@code lost} without
+   * revocation (expelled from the group), as a real consumer reports it; the mock cannot do this
+   * itself, and keeps them assigned.
+   */
+  void loseAtNextPoll(List<TopicPartition> lost) {
+    schedulePollTask(() -> listener.onPartitionsLost(lost));
+  }
+
+  /** The last offset committed for {@code tp}, or -1. */
+  long committedOffset(TopicPartition tp) {
+    return commits.getOrDefault(tp, -1L);
+  }
+}
