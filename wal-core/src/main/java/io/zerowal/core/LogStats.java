@@ -22,10 +22,12 @@ public final class LogStats {
   private final long nextSequence;
   private final int segments;
   private final long segmentBytes;
+  private final LatencySnapshot appendLatency;
 
   LogStats(long records, long payloadBytes, long groups, long writes, long syncs,
       long segmentsRolled, long pendingBytes, long firstSequence, long nextSequence,
-      int segments, long segmentBytes) {
+      int segments, long segmentBytes, LatencySnapshot appendLatency) {
+    this.appendLatency = appendLatency;
     this.records = records;
     this.payloadBytes = payloadBytes;
     this.groups = groups;
@@ -103,6 +105,21 @@ public final class LogStats {
    */
   public long segmentBytes() {
     return segmentBytes;
+  }
+
+  /**
+   * From {@code append} to the moment the record was durable (written and synced or flushed as the
+   * log's {@link Durability} says; written for {@code NONE}), one value per record, since open.
+   * Measured once per commit group, not per record (reading the clock per record would cost the
+   * append path): each record of a group counts the time from the oldest moment any record of the
+   * group can have been appended to the group's durable point. So it is an upper bound of each
+   * record's latency, tight for the group's oldest record: the latency an appender waiting for its
+   * future sees, before the future's completion is delivered.
+   *
+   * @return the distribution since open
+   */
+  public LatencySnapshot appendLatency() {
+    return appendLatency;
   }
 
   /** {@return average records per commit group, or 0 before the first group} */

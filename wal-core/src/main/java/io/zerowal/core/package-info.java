@@ -12,7 +12,8 @@
  * record lives, signed by its log), {@link io.zerowal.core.LogReader} and
  * {@link io.zerowal.core.LogRecord} (replay), {@link io.zerowal.core.Durability},
  * {@link io.zerowal.core.BackPressure}, {@link io.zerowal.core.RecoveryPolicy},
- * {@link io.zerowal.core.LogStats}, {@link io.zerowal.core.RecoveryReport}, and the exceptions
+ * {@link io.zerowal.core.LogStats} (with {@link io.zerowal.core.LatencySnapshot}, the append-to-durable
+ * latency), {@link io.zerowal.core.RecoveryReport}, and the exceptions
  * rooted at {@link io.zerowal.core.WalException}. {@link io.zerowal.core.ReadOnlyLog} (from
  * {@code Builder.openReadOnly()}, with {@link io.zerowal.core.SegmentInfo}) looks at a log without
  * lock or repair, for tools and for reading a log another process writes. Everything else here is
@@ -30,7 +31,8 @@
  *       sync once, complete), {@code GroupBuffer} (a group's frames for the gathering write),
  *       {@code OpenSegment} (the segment being written and its {@code seal()}),
  *       {@code Completer} (completes futures off the writer thread), {@code LogFuture} (refuses
- *       waits that would deadlock the log), {@code BackgroundSyncer}, {@code SegmentPreallocator}.</li>
+ *       waits that would deadlock the log), {@code BackgroundSyncer}, {@code SegmentPreallocator},
+ *       {@code LatencyHistogram} (append-to-durable latency, recorded once per group).</li>
  *   <li><b>Reading</b>: {@code SegmentIndex} and {@code Tail} (what readers may read, lock-free),
  *       {@code HandleReader} and {@code SegmentInputs} (random reads through a bounded set of open
  *       files), {@code FrameScanner} (sequential frame decoding for replay, recovery and verify),

@@ -5,6 +5,7 @@
 package io.zerowal.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,6 +57,11 @@ class WriteAheadLogMetricsTest {
       assertThat(counter("zerowal.log.segments.rolled")).isEqualTo(log.stats().segmentsRolled())
           .isPositive();
       assertThat(gauge("zerowal.log.group.records")).isEqualTo(log.stats().averageGroupSize());
+      // A group's bytes are released just after its futures complete: wait for that, bounded.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (gauge("zerowal.log.pending.bytes") != 0 && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
       assertThat(gauge("zerowal.log.pending.bytes")).isZero();
       assertThat(gauge("zerowal.log.segments")).isEqualTo(log.stats().segments()).isGreaterThan(2);
       assertThat(gauge("zerowal.log.disk.bytes")).isEqualTo(log.stats().segmentBytes());
@@ -65,6 +71,19 @@ class WriteAheadLogMetricsTest {
           .functionCounter()).isNotNull();
       assertThat(registry.get("zerowal.log.bytes").functionCounter().getId().getBaseUnit())
           .isEqualTo("bytes");
+
+      io.zerowal.core.LatencySnapshot latency = log.stats().appendLatency();
+      io.micrometer.core.instrument.FunctionTimer timer = registry.get("zerowal.log.append.latency")
+          .tag("log", "orders").functionTimer();
+      assertThat(timer.count()).isEqualTo(40);
+      assertThat(timer.totalTime(TimeUnit.NANOSECONDS))
+          .isCloseTo((double) latency.total().toNanos(), within(1.0)).isPositive();
+      assertThat(registry.get("zerowal.log.append.latency.max").tag("log", "orders").timeGauge()
+          .value(TimeUnit.NANOSECONDS)).isCloseTo((double) latency.max().toNanos(), within(1.0));
+      assertThat(registry.get("zerowal.log.append.latency.percentile").tags("log", "orders",
+          "phi", "0.99").timeGauge().value(TimeUnit.NANOSECONDS))
+          .isCloseTo((double) latency.percentile(99).toNanos(), within(1.0)).isPositive();
+      assertThat(registry.get("zerowal.log.append.latency.percentile").timeGauges()).hasSize(4);
     }
     assertThat(counter("zerowal.log.appends")).as("kept after close").isEqualTo(40);
   }

@@ -42,6 +42,7 @@ final class BatchLoop {
   private volatile BatchStats lastBatch;
   private final AtomicLong missedIntervals = new AtomicLong();
   private volatile Consumer<BatchStats> onBatchCompleted;
+  private volatile List<Consumer<BatchStats>> batchListeners = List.of(); // the engine's, shared
   private long lastMissedWarningMillis; // only the batch thread
 
   BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
@@ -180,6 +181,9 @@ final class BatchLoop {
     if (listener != null) {
       listener.accept(stats);
     }
+    for (Consumer<BatchStats> l : batchListeners) {
+      l.accept(stats);
+    }
   }
 
   private ByteBuffer readBlock(BlockInfo b) {
@@ -196,6 +200,11 @@ final class BatchLoop {
 
   void onBatchCompleted(Consumer<BatchStats> listener) {
     this.onBatchCompleted = listener;
+  }
+
+  /** Listeners called after {@code onBatchCompleted}, such as metrics; the list is the engine's. */
+  void batchListeners(List<Consumer<BatchStats>> listeners) {
+    this.batchListeners = listeners;
   }
 
   /** Batch intervals that passed without a batch starting, since start: processing overran. */

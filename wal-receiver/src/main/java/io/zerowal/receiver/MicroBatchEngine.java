@@ -9,9 +9,12 @@ import io.zerowal.core.Durability;
 import io.zerowal.core.storage.Storage;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -76,6 +79,7 @@ public final class MicroBatchEngine implements AutoCloseable {
   private volatile Receivers receivers;
   private volatile BatchLoop loop;
   private volatile Backlog backlog;
+  private final List<Consumer<BatchStats>> batchListeners = new CopyOnWriteArrayList<>();
 
   private MicroBatchEngine(EngineConfig config) {
     this.config = config;
@@ -117,6 +121,7 @@ public final class MicroBatchEngine implements AutoCloseable {
           () -> opened.stats().values().stream().mapToLong(s -> s.segmentBytes()).sum());
       loop = new BatchLoop(config, logs, cleaner, backlog, quota); // before anything can fail()
       loop.onBatchCompleted(onBatchCompleted);
+      loop.batchListeners(batchListeners);
       receivers = new Receivers(config, logs, cleaner, backlog, quota, threads,
           new ReceiverSupervisor.Engine() {
         @Override
@@ -415,6 +420,38 @@ public final class MicroBatchEngine implements AutoCloseable {
     if (l != null) {
       l.onBatchCompleted(listener);
     }
+  }
+
+  /**
+   * Adds a listener called on the batch thread after each batch's completion is durable, after
+   * {@link #onBatchCompleted(Consumer)}'s, for observers such as metrics that must not replace the
+   * application's listener. It must be quick and must not throw (a throw fails the engine as a
+   * failing batch does). Thread-safe; takes effect from the next batch.
+   *
+   * @param listener called with each completed batch's stats
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public void addBatchListener(Consumer<BatchStats> listener) {
+    batchListeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+  }
+
+  /**
+   * The engine's name ({@link Builder#name(String)}).
+   *
+   * @return the name, {@code engine} by default
+   */
+  public String name() {
+    return config.name();
+  }
+
+  /**
+   * The ids of the engine's receivers, in the order they were added; known before
+   * {@link #start()}.
+   *
+   * @return the receiver ids, unmodifiable
+   */
+  public Set<String> receiverIds() {
+    return java.util.Collections.unmodifiableSet(config.receivers().keySet());
   }
 
   /** {@return the last completed batch, if any} */

@@ -75,6 +75,16 @@ public final class ReceiverStats {
     return LatencyHistogram.percentile(latencyCounts, percentile);
   }
 
+  /**
+   * The sum, over every block stored since start, of the time from its first record to its durable
+   * store: with {@link #blocks()}, what a timer's total and count are.
+   *
+   * @return the total store latency
+   */
+  public Duration totalStoreLatency() {
+    return Duration.ofNanos(totalLatencyNanos);
+  }
+
   /** {@return longest time from a block's first record to its durable store} */
   public Duration maxStoreLatency() {
     return Duration.ofNanos(maxLatencyNanos);

@@ -10,6 +10,8 @@ import io.zerowal.core.WriteAheadLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Rebuilds the block tracker's state from the metadata log alone: the last snapshot, then every
@@ -28,13 +30,25 @@ final class RecoveryReader {
    *     the log was truncated without a snapshot to start from
    */
   static TrackerState replay(WriteAheadLog metadata) {
+    return replay(metadata.firstSequence(), metadata::readFrom, (event, sequence) -> {});
+  }
+
+  /**
+   * Replays a metadata log read through {@code readFrom} (a writable log's or a
+   * {@link io.zerowal.core.ReadOnlyLog}'s), from {@code first}, its oldest sequence; hands every
+   * event decoded, in log order, to {@code seen} (snapshots and the events they replace included).
+   *
+   * @throws CorruptMetadataException as {@link #replay(WriteAheadLog)}
+   */
+  static TrackerState replay(long first, LongFunction<LogReader> readFrom,
+      ObjLongConsumer<TrackerEvent> seen) {
     List<TrackerEvent> events = new ArrayList<>();
     List<Long> sequences = new ArrayList<>();
     int lastSnapshot = -1;
-    long first = metadata.firstSequence();
-    try (LogReader reader = metadata.readFrom(first)) {
+    try (LogReader reader = readFrom.apply(first)) {
       for (LogRecord r : reader) {
         TrackerEvent e = TrackerEvent.decode(r.payload(), "metadata record " + r.sequence());
+        seen.accept(e, r.sequence());
         if (e instanceof TrackerEvent.Snapshot) {
           lastSnapshot = events.size();
         }

@@ -20,7 +20,8 @@
  *   <li>{@link io.zerowal.receiver.BatchProcessor}, which the user writes, and the
  *       {@link io.zerowal.receiver.Batch} it is handed.</li>
  *   <li>Values: {@link io.zerowal.receiver.BlockInfo}, {@link io.zerowal.receiver.BatchStats},
- *       {@link io.zerowal.receiver.ReceiverStats}. Exceptions:
+ *       {@link io.zerowal.receiver.ReceiverStats}; {@link io.zerowal.receiver.TrackerView}, a
+ *       read-only view of an engine's metadata log (batches, blocks, receivers). Exceptions:
  *       {@link io.zerowal.receiver.CorruptMetadataException},
  *       {@link io.zerowal.receiver.EngineFailedException}.</li>
  * </ul>

@@ -6,6 +6,7 @@ package io.zerowal.tools;
 
 import io.zerowal.core.CorruptLogException;
 import io.zerowal.core.WalException;
+import io.zerowal.receiver.CorruptMetadataException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -25,9 +26,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "walctl", mixinStandardHelpOptions = true,
     versionProvider = Walctl.Version.class,
-    description = "Inspect, verify, dump and repair a ZeroWAL log directory.",
+    description = "Inspect, verify, dump and repair a ZeroWAL log directory; show a receiver"
+        + " engine's batches from its metadata log (tracker).",
     subcommands = {InspectCommand.class, VerifyCommand.class, DumpCommand.class,
-        RepairCommand.class, AutoComplete.GenerateCompletion.class},
+        RepairCommand.class, TrackerCommand.class, AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the log is corrupt", "2:usage or I/O error"})
 public final class Walctl implements Runnable {
@@ -45,7 +47,7 @@ public final class Walctl implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this),
-        "walctl needs a command: inspect, verify, dump, repair (walctl --help)");
+        "walctl needs a command: inspect, verify, dump, repair, tracker (walctl --help)");
   }
 
   /** The command line, with walctl's exit codes and error messages. */
@@ -55,7 +57,8 @@ public final class Walctl implements Runnable {
       commandLine.getErr().println("walctl " + commandLine.getCommandName() + ": "
           + describe(e));
       commandLine.getErr().flush();
-      return e instanceof CorruptLogException ? CORRUPT : USAGE_OR_IO;
+      return e instanceof CorruptLogException || e instanceof CorruptMetadataException
+          ? CORRUPT : USAGE_OR_IO;
     });
     cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
     return cl;

@@ -69,6 +69,39 @@ class WalctlHdfsTest {
   }
 
   @Test
+  void trackerReadsAnEnginesMetadataLogInHdfs() throws Exception {
+    String base = hdfs.uri() + "/engines/shop";
+    WalctlTrackerTest.Source source = new WalctlTrackerTest.Source();
+    java.util.concurrent.CountDownLatch processed = new java.util.concurrent.CountDownLatch(2);
+    io.zerowal.receiver.MicroBatchEngine engine = io.zerowal.receiver.MicroBatchEngine.builder()
+        .dataStorage(id -> open(URI.create(base + "/" + id)))
+        .metadataStorage(open(URI.create(base + "/meta")))
+        .receiver("clicks", source).batchInterval(java.time.Duration.ofMillis(20))
+        .processor(batch -> batch.blocks().forEach(b -> processed.countDown())).build();
+    engine.start();
+    try {
+      source.store("c-1", "c-2");
+      source.store("c-3");
+      assertThat(processed.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      engine.stop();
+    }
+
+    String[] tracker = run("tracker", base + "/meta");
+
+    assertThat(tracker[0]).as(tracker[2]).isEqualTo("0");
+    assertThat(tracker[1]).contains("pending batches: none").containsPattern("clicks +2 +0 +0 +0 +-");
+  }
+
+  private static io.zerowal.core.storage.Storage open(URI uri) {
+    try {
+      return HdfsStorage.open(hdfs.conf(), uri);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aMissingHdfsDirectoryIsAnErrorAndIsNotCreated() throws Exception {
     URI missing = URI.create(hdfs.uri() + "/logs/nope");
 
