@@ -38,6 +38,7 @@ final class BatchLoop {
   private volatile BatchStats lastBatch;
   private final AtomicLong missedIntervals = new AtomicLong();
   private volatile Consumer<BatchStats> onBatchCompleted;
+  private RateControl rateControl; // set before the batch thread starts; null: off
   private long lastMissedWarningMillis; // only the batch thread
 
   BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
@@ -163,6 +164,9 @@ final class BatchLoop {
         Duration.ofNanos(System.nanoTime() - startNanos),
         Duration.ofMillis(Math.max(0, doneMillis - oldest)), missed);
     lastBatch = stats;
+    if (rateControl != null) {
+      rateControl.batchCompleted(stats, blocks);
+    }
     batchesCompleted.incrementAndGet();
     recordsProcessed.addAndGet(stats.records());
     LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
@@ -188,6 +192,11 @@ final class BatchLoop {
 
   long recordsProcessed() {
     return recordsProcessed.get();
+  }
+
+  /** Turns rate control on; before the batch thread starts. */
+  void rateControl(RateControl control) {
+    this.rateControl = control;
   }
 
   void onBatchCompleted(Consumer<BatchStats> listener) {

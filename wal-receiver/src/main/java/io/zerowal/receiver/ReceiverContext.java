@@ -71,7 +71,10 @@ public final class ReceiverContext {
     this.blockIntervalNanos = config.blockInterval(receiverId).toNanos();
     this.maxMetadataBytes = config.maxMetadataBytes();
     long rate = config.maxRecordsPerSecond(receiverId);
-    this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
+    // Under rate control a receiver starts slow, until batches measure the processor.
+    double start = rate > 0 ? Math.min(rate, RateEstimator.MIN_RATE) : RateEstimator.MIN_RATE;
+    this.rateLimiter = config.rateControl() ? new RateLimiter(start)
+        : rate > 0 ? new RateLimiter(rate) : null;
     this.writer = writer;
     this.generator = new BlockGenerator(writer, maxBlockBytes);
   }
@@ -346,11 +349,13 @@ public final class ReceiverContext {
   /** Makes {@link #isStopped()} true, so that the receiver's loops end; stores are refused. */
   void markStopping() {
     writer.markStopping();
+    releaseRateLimiter();
   }
 
   /** Refuses stores from now on; with {@code flush} the block being generated is stored first. */
   void stop(boolean flush) {
     writer.markStopping();
+    releaseRateLimiter();
     generator.close(flush);
     writer.close();
   }
@@ -374,6 +379,18 @@ public final class ReceiverContext {
         writer.releaseUnprocessed(payload);
       }
     }
+  }
+
+  /** Ends the rate limiter's waits: a store waiting its turn goes on, to be refused. */
+  private void releaseRateLimiter() {
+    if (rateLimiter != null) {
+      rateLimiter.release();
+    }
+  }
+
+  /** The rate limiter of this receiver; null if it has neither a rate nor rate control. */
+  RateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   private CompletableFuture<BlockInfo> stoppedFuture() {
