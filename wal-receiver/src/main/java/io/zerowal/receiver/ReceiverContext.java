@@ -200,16 +200,7 @@ public final class ReceiverContext {
           + " bytes encodes to " + size + " bytes, over maxBlockBytes " + maxBlockBytes
           + " of receiver " + receiverId + ": store fewer records at once or raise maxBlockBytes");
     }
-    ByteBuffer meta = null;
-    if (metadata != null) {
-      if (metadata.remaining() > maxMetadataBytes) {
-        throw new IllegalArgumentException("metadata of " + metadata.remaining() + " bytes is over"
-            + " the " + maxMetadataBytes + " bytes receiver " + receiverId + " may store with a"
-            + " block (metadataSegmentSize / 8 / receivers, at most 64 KiB): store a smaller"
-            + " position or raise metadataSegmentSize");
-      }
-      meta = ByteBuffer.allocate(metadata.remaining()).put(metadata.duplicate()).flip();
-    }
+    ByteBuffer meta = copyMetadata(metadata);
     if (writer.isStopped()) {
       return stoppedFuture();
     }
@@ -226,6 +217,20 @@ public final class ReceiverContext {
     CompletableFuture<BlockInfo> result = new CompletableFuture<>();
     writer.submit(block, records.size(), payload, size, System.nanoTime(), meta, result);
     return result;
+  }
+
+  /** A copy of {@code metadata}'s remaining bytes, checked against maxMetadataBytes; or null. */
+  private ByteBuffer copyMetadata(ByteBuffer metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    if (metadata.remaining() > maxMetadataBytes) {
+      throw new IllegalArgumentException("metadata of " + metadata.remaining() + " bytes is over"
+          + " the " + maxMetadataBytes + " bytes receiver " + receiverId + " may store with a"
+          + " block (metadataSegmentSize / 8 / receivers, at most 64 KiB): store a smaller"
+          + " position or raise metadataSegmentSize");
+    }
+    return ByteBuffer.allocate(metadata.remaining()).put(metadata.duplicate()).flip();
   }
 
   /**
@@ -256,6 +261,21 @@ public final class ReceiverContext {
    */
   public BlockInfo storeAndWait(ByteBuffer record) throws InterruptedException {
     return await(store(record));
+  }
+
+  /**
+   * As {@link #storeAndWait(ByteBuffer)}, with {@code metadata} as for
+   * {@link #store(ByteBuffer, ByteBuffer)}.
+   *
+   * @param record the record; its remaining bytes are read now
+   * @param metadata the source's position after this record, read now; null for none
+   * @return the stored block holding the record
+   * @throws InterruptedException if interrupted while waiting; the record may still be stored
+   * @throws IllegalArgumentException as for {@link #store(ByteBuffer, ByteBuffer)}
+   */
+  public BlockInfo storeAndWait(ByteBuffer record, ByteBuffer metadata)
+      throws InterruptedException {
+    return await(store(record, metadata));
   }
 
   private static BlockInfo await(CompletableFuture<BlockInfo> f) throws InterruptedException {
@@ -301,6 +321,27 @@ public final class ReceiverContext {
    * @throws BackPressureException as for {@link #store(List)}
    */
   public CompletableFuture<BlockInfo> store(ByteBuffer record) {
+    return store(record, null);
+  }
+
+  /**
+   * Stores one record through this receiver's block generator, as {@link #store(ByteBuffer)},
+   * with {@code metadata}: the source's position after this record. The block the record goes
+   * into carries the metadata of its last record stored with some, so once the store completes
+   * {@link #lastMetadata()} returns this metadata or a later one, after any restart or crash too.
+   * For a source read by one thread that stores each record with its position (a Kafka partition
+   * offset) this resumes record-at-a-time sources without an external offset store, as
+   * {@link #store(List, ByteBuffer)} does for lists. Metadata is at most {@link #maxMetadataBytes()}.
+   *
+   * @param record the record; its remaining bytes are read now
+   * @param metadata read now (its remaining bytes), so it may be reused once this returns; null
+   *     for none
+   * @return a future completing when the block holding the record is durable
+   * @throws IllegalArgumentException if the record alone exceeds {@code maxBlockBytes} or the
+   *     metadata {@link #maxMetadataBytes()}
+   * @throws BackPressureException as for {@link #store(List)}
+   */
+  public CompletableFuture<BlockInfo> store(ByteBuffer record, ByteBuffer metadata) {
     Objects.requireNonNull(record, "record must not be null");
     long size = BlockFormat.RECORD_OVERHEAD + (long) record.remaining();
     if (BlockFormat.HEADER_SIZE + size > maxBlockBytes) {
@@ -308,6 +349,7 @@ public final class ReceiverContext {
           + " in a block of maxBlockBytes " + maxBlockBytes + " of receiver " + receiverId
           + ": raise maxBlockBytes");
     }
+    ByteBuffer meta = copyMetadata(metadata);
     if (writer.isStopped()) {
       return stoppedFuture();
     }
@@ -320,7 +362,7 @@ public final class ReceiverContext {
     if (!reserve(size, record.remaining())) {
       return stoppedFuture();
     }
-    return generator.add(record, size);
+    return generator.add(record, size, meta);
   }
 
   /** Stores {@code record}'s bytes; see {@link #store(ByteBuffer)}. */
