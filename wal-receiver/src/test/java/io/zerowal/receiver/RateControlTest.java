@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * did in the same window.
  */
 class RateControlTest {
-  private static final long NANOS_PER_RECORD = 20_000; // at best 50,000 records/s
+  // At best 20,000 records/s: under a load of 30 on 2 cores the flood still stored 56,000/s.
+  private static final long NANOS_PER_RECORD = 50_000;
   private static final double BEST_RATE = 1e9 / NANOS_PER_RECORD;
   // A safety net, far above what the assertions allow, so that a failing run fails on its
   // assertions instead of filling the heap.
@@ -149,15 +150,15 @@ class RateControlTest {
   void aSlowProcessorThrottlesAFloodingSourceToItsSpeedAndKeepsTheBacklogBounded()
       throws Exception {
     BatchProcessor slow = b -> spend(b.recordCount() * NANOS_PER_RECORD);
-    Window unthrottled;
-    try (Harness h = new Harness(false, slow)) {
-      unthrottled = h.measure(500);
-    }
     Window w;
     try (Harness h = new Harness(true, slow)) {
-      h.awaitBatches(15); // the ramp from 100 records/s: about 10 batches
+      h.awaitBatches(15); // the ramp from 100 records/s: about 8 batches
       w = h.measure(2_000);
       h.batches.forEach(b -> System.out.println("  " + b));
+    }
+    Window unthrottled; // after, on a warm JVM
+    try (Harness h = new Harness(false, slow)) {
+      unthrottled = h.measure(1_000);
     }
     System.out.printf("processor at %.0f records/s at best, batch interval 100 ms:%n"
         + "  without rate control: %s%n  with rate control:    %s%n", BEST_RATE, unthrottled, w);
@@ -166,15 +167,15 @@ class RateControlTest {
     // not stuck low either.
     assertThat(w.storedPerSecond()).isLessThan(1.2 * BEST_RATE)
         .isGreaterThan(0.3 * w.processingRate());
-    // What is stored is processed: the backlog does not grow.
-    assertThat(w.processedPerSecond()).isGreaterThan(0.8 * w.storedPerSecond());
-    // Bounded: about two intervals of processing (50,000 records/s × 16 bytes × 0.2 s = 160 KB),
-    // where the flood without rate control filled the 32 MiB safety net.
-    assertThat(w.maxUnprocessedBytes()).isLessThan(1 << 20);
-    assertThat(w.maxDataBytes()).isLessThan(4 << 20);
+    // Bounded: what is stored is processed, the backlog does not grow: about two intervals of
+    // processing (20,000 records/s × 16 bytes × 0.2 s = 64 KB), where the flood without rate
+    // control heads for the 32 MiB safety net.
+    assertThat(w.maxUnprocessedBytes()).isLessThan(512 << 10);
+    assertThat(w.maxDataBytes()).isLessThan(2 << 20);
     assertThat(w.maxSchedulingDelay()).isLessThan(Duration.ofSeconds(1));
+    // The flood alone outruns the processor, so the bound above is not met by a slow source.
     assertThat(unthrottled.storedPerSecond()).as("the flood without rate control")
-        .isGreaterThan(2 * w.storedPerSecond());
+        .isGreaterThan(1.2 * BEST_RATE);
   }
 
   @Test
@@ -195,10 +196,9 @@ class RateControlTest {
     }
     System.out.printf("processor at %.0f records/s at best on 9 batches of 10, nothing on the"
         + " tenth: %s%n", BEST_RATE, w);
-    // At best the processor gets through 10/9 × 50,000 records/s on average.
+    // At best the processor gets through 10/9 × 20,000 records/s on average.
     assertThat(w.storedPerSecond()).isLessThan(1.2 * BEST_RATE * 10 / 9);
-    assertThat(w.processedPerSecond()).isGreaterThan(0.8 * w.storedPerSecond());
-    assertThat(w.maxUnprocessedBytes()).isLessThan(1 << 20);
+    assertThat(w.maxUnprocessedBytes()).isLessThan(512 << 10);
     assertThat(w.maxSchedulingDelay()).isLessThan(Duration.ofSeconds(1));
   }
 
@@ -210,16 +210,16 @@ class RateControlTest {
     try (Harness h = new Harness(true, b -> spend(b.recordCount() * nanosPerRecord.get()))) {
       h.awaitBatches(15);
       fast = h.measure(1_000);
-      nanosPerRecord.set(5 * NANOS_PER_RECORD); // at best 10,000 records/s
+      nanosPerRecord.set(5 * NANOS_PER_RECORD); // at best 4,000 records/s
       int slowFrom = h.batches.size();
       h.awaitBatches(slowFrom + 10);
       slow = h.measure(1_500);
     }
-    System.out.printf("processor at 50,000 then 10,000 records/s at best:%n  %s%n  %s%n", fast,
+    System.out.printf("processor at 20,000 then 4,000 records/s at best:%n  %s%n  %s%n", fast,
         slow);
     assertThat(fast.storedPerSecond()).isLessThan(1.2 * BEST_RATE);
     assertThat(slow.storedPerSecond()).isLessThan(1.2 * BEST_RATE / 5)
         .isGreaterThan(0.3 * slow.processingRate());
-    assertThat(slow.maxUnprocessedBytes()).isLessThan(1 << 20);
+    assertThat(slow.maxUnprocessedBytes()).isLessThan(512 << 10);
   }
 }
