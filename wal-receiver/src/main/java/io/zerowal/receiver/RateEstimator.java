@@ -23,12 +23,13 @@ import java.util.ArrayDeque;
  * leaves the rate as it is.
  *
  * <p>The guards: Spark takes each batch's processing rate at face value, with no bound above, so
- * one batch that finishes far faster than its records cost (in the CI run that made us revert
- * this feature, a processor's {@code parkNanos} returned at once on a pending unpark permit: 7,968
- * records in 1 µs) sets a rate thousands of times too high, the source floods unthrottled, and the
- * next measurement only comes once the huge batch it stored is processed, seconds or minutes
- * later. Here (1) the processing rate is the receiver's records over the processing time of the
- * last {@value #WINDOW} batches together, so one fast batch weighs by the little time it took,
+ * one batch that finishes far faster than its records cost (the cause of the CI failure that made
+ * us revert this feature, reproduced here: a processor's {@code parkNanos} returned at once on a
+ * pending unpark permit, 7,968 records "processed" in 1 µs) sets a rate thousands of times too
+ * high, the source floods unthrottled, and the next measurement only comes once the huge batch it
+ * stored is processed, seconds or minutes later. Here (1) the processing rate is the receiver's
+ * records over the processing time of the last {@value #WINDOW} batches together, so one fast
+ * batch weighs by the little time it took,
  * while one slow batch weighs heavily (slowing down is fast, speeding up gradual); and (2) the
  * new rate is at most {@value #GROWTH} times the rate the receiver actually stored at in the
  * batch, as TCP's slow start: a rate is only raised once it is used, so neither a mis-measured

@@ -183,7 +183,7 @@ class RateControlTest {
   @Test
   void batchesProcessedInNoTimeDoNotUnthrottleTheSource() throws Exception {
     // Every tenth batch "costs nothing", as when the processor's parkNanos returned at once on a
-    // pending unpark permit in the CI run that failed the first version of this feature: its
+    // pending unpark permit in the reproduction of the CI failure of the first version: its
     // records-per-nanosecond rate is absurd, and Spark's estimator would take it as the new rate.
     AtomicLong calls = new AtomicLong();
     BatchProcessor sometimesFree = b -> {

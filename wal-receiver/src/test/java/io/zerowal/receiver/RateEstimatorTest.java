@@ -79,8 +79,8 @@ class RateEstimatorTest {
 
   @Test
   void aBatchProcessedInNoTimeCannotUnthrottleTheSource() {
-    // The CI run that failed the first version: a receiver held at 40,000 records/s (4,000 per
-    // 100 ms batch) by a processor at 50,000 records/s, then a batch "processed" in 1 µs
+    // The failure of the first version, as reproduced: a receiver held at 40,000 records/s
+    // (4,000 per 100 ms batch) by a processor at 50,000 records/s, then a batch "processed" in 1 µs
     // (parkNanos returned at once on a pending unpark permit). Spark's estimator sets the rate to
     // 4,000 records per µs; the source then floods until that batch's successor is processed.
     RateEstimator e = new RateEstimator(100, 0);
