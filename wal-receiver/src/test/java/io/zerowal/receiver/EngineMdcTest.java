@@ -40,17 +40,20 @@ class EngineMdcTest {
   void acknowledgementsOnTheLogsThreadsAndBatchesCarryTheEngineName() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     ManualReceiver r = new ManualReceiver();
+    GatedStorage data = new GatedStorage();
     MicroBatchEngine e = MicroBatchEngine.builder().name("orders")
-        .dataStorage(id -> new MemoryStorage(id)).metadataStorage(new MemoryStorage("meta"))
+        .dataStorage(id -> data).metadataStorage(new MemoryStorage("meta"))
         .durability(Durability.SYNC).batchInterval(Duration.ofMillis(20))
         .receiver("r", r)
         .processor(b -> seen.add("batch " + MDC.get(EngineThreads.MDC_KEY))).build();
     e.start();
+    data.closeGate(); // the stores stay in flight until their callbacks are attached
     CompletableFuture<String> ack = new CompletableFuture<>();
     r.storeBlock("x").thenRun(() -> ack.complete(Thread.currentThread().getName() + " "
         + MDC.get(EngineThreads.MDC_KEY)));
-    String single = r.context.store(new byte[] {1})
-        .thenApply(b -> MDC.get(EngineThreads.MDC_KEY)).get(10, TimeUnit.SECONDS);
+    CompletableFuture<String> single = r.context.store(new byte[] {1})
+        .thenApply(b -> MDC.get(EngineThreads.MDC_KEY));
+    data.openGate();
     String acked = ack.get(10, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (seen.isEmpty() && System.nanoTime() < deadline) {
@@ -59,7 +62,8 @@ class EngineMdcTest {
     e.stop();
     assertThat(acked).as("a list store's acknowledgement, thread and MDC").endsWith(" orders")
         .doesNotStartWith("zerowal-orders-"); // a log's thread, not one the engine started
-    assertThat(single).as("a single-record store's acknowledgement").isEqualTo("orders");
+    assertThat(single.get(10, TimeUnit.SECONDS)).as("a single-record store's acknowledgement")
+        .isEqualTo("orders");
     assertThat(seen).isNotEmpty().allMatch("batch orders"::equals);
   }
 
