@@ -43,6 +43,7 @@ final class BatchLoop {
   private final AtomicLong missedIntervals = new AtomicLong();
   private volatile Consumer<BatchStats> onBatchCompleted;
   private volatile List<Consumer<BatchStats>> batchListeners = List.of(); // the engine's, shared
+  private RateControl rateControl; // set before the batch thread starts; null: off
   private long lastMissedWarningMillis; // only the batch thread
 
   BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
@@ -168,6 +169,9 @@ final class BatchLoop {
         Duration.ofNanos(System.nanoTime() - startNanos),
         Duration.ofMillis(Math.max(0, doneMillis - oldest)), missed);
     lastBatch = stats;
+    if (rateControl != null) {
+      rateControl.batchCompleted(stats, blocks);
+    }
     batchesCompleted.incrementAndGet();
     recordsProcessed.addAndGet(stats.records());
     LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
@@ -196,6 +200,11 @@ final class BatchLoop {
 
   long recordsProcessed() {
     return recordsProcessed.get();
+  }
+
+  /** Turns rate control on; before the batch thread starts. */
+  void rateControl(RateControl control) {
+    this.rateControl = control;
   }
 
   void onBatchCompleted(Consumer<BatchStats> listener) {

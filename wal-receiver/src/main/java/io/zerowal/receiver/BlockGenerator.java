@@ -33,6 +33,7 @@ final class BlockGenerator {
   private long payload; // guarded by this
   private long reserved; // guarded by this
   private long firstNanos; // guarded by this
+  private ByteBuffer metadata; // guarded by this: of the block's last record stored with some
   private CompletableFuture<BlockInfo> future; // guarded by this
   private int lastBlockSize = MIN_CAPACITY; // guarded by this
   private boolean closed; // guarded by this
@@ -43,8 +44,13 @@ final class BlockGenerator {
     this.maxBlockBytes = maxBlockBytes;
   }
 
-  /** Adds a record whose {@code reservedSize} bytes of back-pressure room are already taken. */
-  synchronized CompletableFuture<BlockInfo> add(ByteBuffer record, long reservedSize) {
+  /**
+   * Adds a record whose {@code reservedSize} bytes of back-pressure room are already taken;
+   * {@code metadata} (a copy, or null) becomes the block's, replacing a previous record's: the
+   * latest position of the source when the block is cut.
+   */
+  synchronized CompletableFuture<BlockInfo> add(ByteBuffer record, long reservedSize,
+      ByteBuffer metadata) {
     if (closed) {
       writer.releaseRefused(reservedSize);
       writer.releaseUnprocessed(record.remaining());
@@ -59,6 +65,9 @@ final class BlockGenerator {
       firstNanos = System.nanoTime();
     }
     block.add(record);
+    if (metadata != null) {
+      this.metadata = metadata;
+    }
     payload += record.remaining();
     reserved += reservedSize;
     CompletableFuture<BlockInfo> shared = future;
@@ -81,11 +90,12 @@ final class BlockGenerator {
     long p = payload;
     long r = reserved;
     long first = firstNanos;
+    ByteBuffer meta = metadata;
     clear();
     inFlight++;
     // Registered before the submit: the store may complete within it.
     f.whenComplete((b, e) -> completed());
-    writer.submit(bytes, count, p, r, first, null, f);
+    writer.submit(bytes, count, p, r, first, meta, f);
   }
 
   /** A block of this generator completed: if records gathered meanwhile, they go now. */
@@ -113,6 +123,7 @@ final class BlockGenerator {
   private void clear() {
     block = null;
     future = null;
+    metadata = null;
     payload = 0;
     reserved = 0;
   }

@@ -51,6 +51,7 @@ record EngineConfig(
     long maxBatchRecords,
     long maxBatchBytes,
     Map<String, ReceiverOptions> receiverOptions,
+    boolean rateControl,
     long maxLogDiskBytes) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which

@@ -73,14 +73,31 @@ final class EngineThreads {
         || callbackDepth.get()[0] > 0;
   }
 
-  /** Runs user code, marking the current thread as the engine's meanwhile. */
+  /**
+   * Runs user code, marking the current thread as the engine's meanwhile, with the engine's name
+   * in the MDC: acknowledgements run on the logs' writer and completer threads (or the user's
+   * completion executor), which wal-core creates without knowing the engine; what is logged from
+   * them while the callback runs carries the engine's name, and the thread's own MDC entry is put
+   * back after.
+   */
   void callback(Runnable userCode) {
     int[] depth = callbackDepth.get();
+    String previous = depth[0] == 0 ? MDC.get(MDC_KEY) : engineName;
     depth[0]++;
+    if (depth[0] == 1 && !engineName.equals(previous)) {
+      MDC.put(MDC_KEY, engineName);
+    }
     try {
       userCode.run();
     } finally {
       depth[0]--;
+      if (depth[0] == 0 && !engineName.equals(previous)) {
+        if (previous == null) {
+          MDC.remove(MDC_KEY);
+        } else {
+          MDC.put(MDC_KEY, previous);
+        }
+      }
     }
   }
 

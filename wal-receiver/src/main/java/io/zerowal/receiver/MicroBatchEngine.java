@@ -134,6 +134,9 @@ public final class MicroBatchEngine implements AutoCloseable {
           MicroBatchEngine.this.fail(t);
         }
       });
+      if (config.rateControl()) {
+        loop.rateControl(new RateControl(config, receivers.rateLimiters()));
+      }
       receivers.startCutting();
       threads.start("batches", false, this::runBatches);
     });
@@ -496,6 +499,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     private Duration maxBlockTime;
     private long maxBatchRecords = Long.MAX_VALUE;
     private long maxBatchBytes = Long.MAX_VALUE;
+    private boolean rateControl;
     private long maxLogDiskBytes = Long.MAX_VALUE;
 
     private Builder() {}
@@ -596,6 +600,31 @@ public final class MicroBatchEngine implements AutoCloseable {
      */
     public Builder maxLogDiskBytes(long bytes) {
       this.maxLogDiskBytes = EngineConfig.inRange(bytes, 1, Long.MAX_VALUE, "maxLogDiskBytes");
+      return this;
+    }
+
+    /**
+     * Rate control driven by processing speed, as Spark Streaming's
+     * {@code spark.streaming.backpressure.enabled}: after each completed batch a PI controller
+     * (Spark's {@code PIDRateEstimator} gains: proportional 1.0, integral 0.2) computes a new max
+     * ingest rate per receiver from the processing time of the recent batches, the scheduling
+     * delay and the receiver's records, and the receiver's stores are spaced out to it. A processor
+     * slower than the sources then slows them to what it gets through, so the scheduling delay
+     * and the stored-but-unprocessed data stay bounded, instead of a backlog building until
+     * {@link #maxUnprocessedBytes} stops the stores or the disk fills. Unlike Spark's, a rate is
+     * never raised above twice what the receiver stored at in the last batch, and the processing
+     * rate is taken over the last five batches together, so that one batch processed in no time
+     * cannot unthrottle a flooding source. A receiver starts at 100 records per second and at most
+     * doubles per batch while the processor keeps up (a ramp of about 14 batches to 1,000,000
+     * records per second); rates stay between 100 records per second and the receiver's
+     * {@link #maxRecordsPerSecond}, if set. The source's own buffer (a Kafka topic, a TCP window)
+     * holds what it is not yet allowed to store. Default: off.
+     *
+     * @param enabled true to turn it on
+     * @return this builder
+     */
+    public Builder rateControl(boolean enabled) {
+      this.rateControl = enabled;
       return this;
     }
 
@@ -885,7 +914,7 @@ public final class MicroBatchEngine implements AutoCloseable {
           maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
           restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
           gracefulStopTimeout, maxUnprocessedBytes, maxEngineUnprocessedBytes, maxBlockTime,
-          maxBatchRecords, maxBatchBytes, receiverOptions, maxLogDiskBytes);
+          maxBatchRecords, maxBatchBytes, receiverOptions, rateControl, maxLogDiskBytes);
     }
   }
 }

@@ -75,7 +75,10 @@ public final class ReceiverContext {
     this.blockIntervalNanos = config.blockInterval(receiverId).toNanos();
     this.maxMetadataBytes = config.maxMetadataBytes();
     long rate = config.maxRecordsPerSecond(receiverId);
-    this.rateLimiter = rate > 0 ? new RateLimiter(rate) : null;
+    // Under rate control a receiver starts slow, until batches measure the processor.
+    double start = rate > 0 ? Math.min(rate, RateEstimator.MIN_RATE) : RateEstimator.MIN_RATE;
+    this.rateLimiter = config.rateControl() ? new RateLimiter(start)
+        : rate > 0 ? new RateLimiter(rate) : null;
     this.writer = writer;
     this.generator = new BlockGenerator(writer, maxBlockBytes);
   }
@@ -223,16 +226,7 @@ public final class ReceiverContext {
           + " bytes encodes to " + size + " bytes, over maxBlockBytes " + maxBlockBytes
           + " of receiver " + receiverId + ": store fewer records at once or raise maxBlockBytes");
     }
-    ByteBuffer meta = null;
-    if (metadata != null) {
-      if (metadata.remaining() > maxMetadataBytes) {
-        throw new IllegalArgumentException("metadata of " + metadata.remaining() + " bytes is over"
-            + " the " + maxMetadataBytes + " bytes receiver " + receiverId + " may store with a"
-            + " block (metadataSegmentSize / 8 / receivers, at most 64 KiB): store a smaller"
-            + " position or raise metadataSegmentSize");
-      }
-      meta = ByteBuffer.allocate(metadata.remaining()).put(metadata.duplicate()).flip();
-    }
+    ByteBuffer meta = copyMetadata(metadata);
     if (writer.isStopped()) {
       return stoppedFuture();
     }
@@ -249,6 +243,20 @@ public final class ReceiverContext {
     CompletableFuture<BlockInfo> result = new CompletableFuture<>();
     writer.submit(block, records.size(), payload, size, System.nanoTime(), meta, result);
     return result;
+  }
+
+  /** A copy of {@code metadata}'s remaining bytes, checked against maxMetadataBytes; or null. */
+  private ByteBuffer copyMetadata(ByteBuffer metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    if (metadata.remaining() > maxMetadataBytes) {
+      throw new IllegalArgumentException("metadata of " + metadata.remaining() + " bytes is over"
+          + " the " + maxMetadataBytes + " bytes receiver " + receiverId + " may store with a"
+          + " block (metadataSegmentSize / 8 / receivers, at most 64 KiB): store a smaller"
+          + " position or raise metadataSegmentSize");
+    }
+    return ByteBuffer.allocate(metadata.remaining()).put(metadata.duplicate()).flip();
   }
 
   /**
@@ -293,6 +301,21 @@ public final class ReceiverContext {
    */
   public BlockInfo storeAndWait(ByteBuffer record) throws InterruptedException {
     return await(store(record));
+  }
+
+  /**
+   * As {@link #storeAndWait(ByteBuffer)}, with {@code metadata} as for
+   * {@link #store(ByteBuffer, ByteBuffer)}.
+   *
+   * @param record the record; its remaining bytes are read now
+   * @param metadata the source's position after this record, read now; null for none
+   * @return the stored block holding the record
+   * @throws InterruptedException if interrupted while waiting; the record may still be stored
+   * @throws IllegalArgumentException as for {@link #store(ByteBuffer, ByteBuffer)}
+   */
+  public BlockInfo storeAndWait(ByteBuffer record, ByteBuffer metadata)
+      throws InterruptedException {
+    return await(store(record, metadata));
   }
 
   private static BlockInfo await(CompletableFuture<BlockInfo> f) throws InterruptedException {
@@ -344,6 +367,27 @@ public final class ReceiverContext {
    * @throws BackPressureException as for {@link #store(List)}
    */
   public CompletableFuture<BlockInfo> store(ByteBuffer record) {
+    return store(record, null);
+  }
+
+  /**
+   * Stores one record through this receiver's block generator, as {@link #store(ByteBuffer)},
+   * with {@code metadata}: the source's position after this record. The block the record goes
+   * into carries the metadata of its last record stored with some, so once the store completes
+   * {@link #lastMetadata()} returns this metadata or a later one, after any restart or crash too.
+   * For a source read by one thread that stores each record with its position (a Kafka partition
+   * offset) this resumes record-at-a-time sources without an external offset store, as
+   * {@link #store(List, ByteBuffer)} does for lists. Metadata is at most {@link #maxMetadataBytes()}.
+   *
+   * @param record the record; its remaining bytes are read now
+   * @param metadata read now (its remaining bytes), so it may be reused once this returns; null
+   *     for none
+   * @return a future completing when the block holding the record is durable
+   * @throws IllegalArgumentException if the record alone exceeds {@code maxBlockBytes} or the
+   *     metadata {@link #maxMetadataBytes()}
+   * @throws BackPressureException as for {@link #store(List)}
+   */
+  public CompletableFuture<BlockInfo> store(ByteBuffer record, ByteBuffer metadata) {
     Objects.requireNonNull(record, "record must not be null");
     long size = BlockFormat.RECORD_OVERHEAD + (long) record.remaining();
     if (BlockFormat.HEADER_SIZE + size > maxBlockBytes) {
@@ -351,6 +395,7 @@ public final class ReceiverContext {
           + " in a block of maxBlockBytes " + maxBlockBytes + " of receiver " + receiverId
           + ": raise maxBlockBytes");
     }
+    ByteBuffer meta = copyMetadata(metadata);
     if (writer.isStopped()) {
       return stoppedFuture();
     }
@@ -363,7 +408,7 @@ public final class ReceiverContext {
     if (!reserve(size, record.remaining())) {
       return stoppedFuture();
     }
-    return generator.add(record, size);
+    return generator.add(record, size, meta);
   }
 
   /**
@@ -397,11 +442,13 @@ public final class ReceiverContext {
   /** Makes {@link #isStopped()} true, so that the receiver's loops end; stores are refused. */
   void markStopping() {
     writer.markStopping();
+    releaseRateLimiter();
   }
 
   /** Refuses stores from now on; with {@code flush} the block being generated is stored first. */
   void stop(boolean flush) {
     writer.markStopping();
+    releaseRateLimiter();
     generator.close(flush);
     writer.close();
   }
@@ -425,6 +472,18 @@ public final class ReceiverContext {
         writer.releaseUnprocessed(payload);
       }
     }
+  }
+
+  /** Ends the rate limiter's waits: a store waiting its turn goes on, to be refused. */
+  private void releaseRateLimiter() {
+    if (rateLimiter != null) {
+      rateLimiter.release();
+    }
+  }
+
+  /** The rate limiter of this receiver; null if it has neither a rate nor rate control. */
+  RateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   private CompletableFuture<BlockInfo> stoppedFuture() {

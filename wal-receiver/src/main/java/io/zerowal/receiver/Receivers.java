@@ -114,6 +114,13 @@ final class Receivers {
     }
   }
 
+  /** Each receiver's rate limiter, by id; null values for receivers without one. */
+  Map<String, RateLimiter> rateLimiters() {
+    Map<String, RateLimiter> m = new LinkedHashMap<>();
+    contexts.forEach((id, c) -> m.put(id, c.rateLimiter()));
+    return m;
+  }
+
   Map<String, ReceiverStats> stats() {
     Map<String, ReceiverStats> m = new LinkedHashMap<>();
     contexts.forEach((id, c) -> m.put(id, c.stats()));

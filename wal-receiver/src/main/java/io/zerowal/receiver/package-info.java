@@ -46,7 +46,9 @@
  *       into blocks, cut when no block is in flight, when the previous one completes, or at the
  *       tick) → {@code BlockWriter} (back-pressure, {@code DiskQuota}, data-log append, BlockAdded, completion on
  *       the log's thread or the completion executor, {@code LatencyHistogram}).</li>
- *   <li>{@code BatchLoop}: the batch thread: re-runs, allocation, the processor, completion.</li>
+ *   <li>{@code BatchLoop}: the batch thread: re-runs, allocation, the processor, completion;
+ *       then {@code RateControl} (optional) gives each receiver's {@code RateLimiter} the rate its
+ *       {@code RateEstimator} (a PID controller) computes from the batch.</li>
  *   <li>{@code LogCleaner}: the one place that deletes segments, and the floors of blocks in
  *       flight.</li>
  * </ul>

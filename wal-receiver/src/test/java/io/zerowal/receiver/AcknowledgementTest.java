@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -363,6 +364,44 @@ class AcknowledgementTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("metadata of " + (max + 1) + " bytes");
     e.stop();
+  }
+
+  @Test
+  void metadataStoredWithSingleRecordsIsTheLatestOfTheirBlocksAndSurvivesARestart()
+      throws Exception {
+    ManualReceiver r = new ManualReceiver();
+    MicroBatchEngine e = engine(r).build();
+    e.start();
+    List<CompletableFuture<BlockInfo>> stores = new ArrayList<>();
+    for (long offset = 1; offset <= 500; offset++) {
+      // Every third record without a position: the block keeps its latest record's with one.
+      ByteBuffer position = offset % 3 == 0 ? null : position(offset);
+      stores.add(r.context.store(ByteBuffer.wrap(("r" + offset).getBytes(StandardCharsets.UTF_8)),
+          position));
+    }
+    CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new)).join();
+    long blocks = stores.stream().map(CompletableFuture::join).distinct().count();
+    assertThat(blocks).as("records gathered into shared blocks").isLessThan(500);
+    assertThat(r.context.lastMetadata()).get().extracting(AcknowledgementTest::offset)
+        .isEqualTo(500L);
+    r.context.storeAndWait(ByteBuffer.wrap("no position".getBytes(StandardCharsets.UTF_8)));
+    assertThat(r.context.lastMetadata()).get().extracting(AcknowledgementTest::offset)
+        .isEqualTo(500L);
+    r.context.storeAndWait(ByteBuffer.wrap("r501".getBytes(StandardCharsets.UTF_8)), position(501));
+    assertThat(r.context.lastMetadata()).get().extracting(AcknowledgementTest::offset)
+        .isEqualTo(501L);
+    int max = r.context.maxMetadataBytes();
+    assertThatThrownBy(() -> r.context.store(ByteBuffer.wrap(new byte[1]),
+        ByteBuffer.allocate(max + 1))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("metadata of " + (max + 1) + " bytes");
+    e.stop();
+
+    ManualReceiver r2 = new ManualReceiver();
+    MicroBatchEngine e2 = engine(r2).build();
+    e2.start();
+    assertThat(r2.context.lastMetadata()).get().extracting(AcknowledgementTest::offset)
+        .isEqualTo(501L);
+    e2.stop();
   }
 
   private static ByteBuffer position(long offset) {

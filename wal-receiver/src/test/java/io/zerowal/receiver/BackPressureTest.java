@@ -194,4 +194,33 @@ class BackPressureTest {
     assertThat(batches.stream().flatMap(List::stream).toList())
         .containsExactly("a", "b", "c", "d", "e");
   }
+
+  @Test
+  void maxBatchBytesSplitsABacklogIntoBatchesAndABlockOverItGoesAlone() throws Exception {
+    ManualReceiver r = new ManualReceiver();
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch stored = new CountDownLatch(1);
+    MicroBatchEngine e = engine(r, b -> {
+      stored.await();
+      List<String> texts = new ArrayList<>();
+      b.records().forEach(rec -> texts.add(ManualReceiver.text(rec)));
+      if (!texts.isEmpty()) {
+        batches.add(texts);
+      }
+    }).maxBatchBytes(25).build();
+    e.start();
+    // Blocks of 10 bytes: two fit in 25; the 40-byte block is over the cap and forms one alone.
+    List<String> blocks = List.of("aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc", "d".repeat(40),
+        "eeeeeeeeee");
+    for (String s : blocks) {
+      r.storeBlock(s).get();
+    }
+    stored.countDown();
+    e.stop();
+    assertThat(batches).allSatisfy(b -> assertThat(b.size() == 1
+        || b.stream().mapToInt(String::length).sum() <= 25).as("batch " + b).isTrue());
+    assertThat(batches).anySatisfy(b -> assertThat(b).containsExactly("d".repeat(40)));
+    assertThat(batches.stream().flatMap(List::stream).toList())
+        .containsExactlyElementsOf(blocks);
+  }
 }

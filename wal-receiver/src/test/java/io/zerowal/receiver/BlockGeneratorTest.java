@@ -44,7 +44,7 @@ class BlockGeneratorTest {
   private CompletableFuture<BlockInfo> add(String record) {
     long size = 4 + record.length();
     assertThat(writer.reserve(size)).isTrue();
-    return generator.add(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), size);
+    return generator.add(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), size, null);
   }
 
   private List<String> recordsOf(BlockInfo block) {
