@@ -71,6 +71,16 @@ final class ConsumerSettings {
     return List.copyOf(topics);
   }
 
+  /** Checks a backoff range: both pauses positive, the longest at least the first. */
+  static void backoff(Duration initial, Duration max) {
+    positive(initial, "backoff initial");
+    positive(max, "backoff max");
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException("backoff max " + max + " is below initial " + initial
+          + ": give a max at least the initial pause");
+    }
+  }
+
   static Duration positive(Duration d, String option) {
     Objects.requireNonNull(d, option + " must not be null");
     if (d.isNegative() || d.isZero()) {

@@ -299,12 +299,7 @@ public final class KafkaReceiver implements Receiver {
      * @return this
      */
     public Builder backoff(Duration initial, Duration max) {
-      ConsumerSettings.positive(initial, "backoff initial");
-      ConsumerSettings.positive(max, "backoff max");
-      if (max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("backoff max " + max + " is below initial " + initial
-            + ": give a max at least the initial pause");
-      }
+      ConsumerSettings.backoff(initial, max);
       this.initialBackoff = initial;
       this.maxBackoff = max;
       return this;
