@@ -10,8 +10,6 @@ import io.zerowal.receiver.BatchStats;
 import io.zerowal.receiver.MicroBatchEngine;
 import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,7 +156,8 @@ public final class SeedScenario {
     AtomicLong maxDelay = new AtomicLong();
     AtomicLong batches = new AtomicLong();
     MicroBatchEngine engine = MicroBatchEngine.builder()
-        .dataStorage(id -> local(root.resolve(id))).metadataStorage(local(root.resolve("meta")))
+        .dataStorage(LocalStorage.under(root))
+        .metadataStorage(LocalStorage.under(root).apply("meta"))
         .durability(durability).batchInterval(Duration.ofMillis(BATCH_MS))
         .processor(batch -> processed.addAndGet(batch.records().mapToLong(ByteBuffer::remaining)
             .filter(n -> n == SIZE).count()))
@@ -227,14 +226,6 @@ public final class SeedScenario {
         throw new IllegalStateException("no store acknowledged in 120 s: the receiver did not start");
       }
       Thread.sleep(10);
-    }
-  }
-
-  private static LocalStorage local(Path p) {
-    try {
-      return new LocalStorage(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
