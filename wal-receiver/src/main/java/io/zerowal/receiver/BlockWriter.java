@@ -179,12 +179,14 @@ final class BlockWriter {
       Throwable error) {
     release(reserved);
     backlog.release(receiverId, payload);
-    completeOnExecutor(() -> threads.fail(result, error));
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
     if (cause instanceof LogFailedException) {
+      // Before the store fails: whoever sees the failed store then sees the failed engine too,
+      // and does not store into its dead log again (the Flume sink's next transaction did).
       onLogFailure.accept(cause);
     }
+    completeOnExecutor(() -> threads.fail(result, error));
   }
 
   /** Fails a submitted store refused because the engine stops, and gives its room back. */

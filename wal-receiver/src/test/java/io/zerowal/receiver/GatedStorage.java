@@ -19,7 +19,12 @@ final class GatedStorage extends ForwardingStorage {
   private boolean closed; // guarded by this
 
   GatedStorage() {
-    super(new MemoryStorage());
+    this(new MemoryStorage());
+  }
+
+  /** Gates writes to {@code storage}, which the test may still fail or crash directly. */
+  GatedStorage(MemoryStorage storage) {
+    super(storage);
   }
 
   synchronized void closeGate() {

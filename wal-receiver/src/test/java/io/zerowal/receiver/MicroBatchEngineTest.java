@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zerowal.core.BackPressure;
 import io.zerowal.core.BackPressureException;
+import io.zerowal.core.Durability;
 import io.zerowal.core.storage.MemoryStorage;
 import io.zerowal.core.storage.Storage;
 import java.nio.ByteBuffer;
@@ -45,6 +46,35 @@ class MicroBatchEngineTest {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
       Thread.sleep(2);
+    }
+  }
+
+  /**
+   * A receiver that sees a store fail because its log failed must see the engine failed too, or
+   * it stores into the dead log again (the Flume sink's next transaction did, racing the engine).
+   * The check runs in the store's own completion, the earliest anyone can see the failure.
+   */
+  @Test
+  void aStoreFailedByItsLogFindsTheEngineFailedAlready() throws Exception {
+    MemoryStorage disk = new MemoryStorage();
+    GatedStorage gated = new GatedStorage(disk);
+    ManualReceiver r = new ManualReceiver();
+    MicroBatchEngine e = MicroBatchEngine.builder().dataStorage(id -> gated)
+        .metadataStorage(metadata).durability(Durability.SYNC)
+        .batchInterval(Duration.ofMinutes(1)).receiver("r1", r).processor(b -> { }).build();
+    e.start();
+    try {
+      gated.closeGate(); // the store stays in flight until its completion below is attached
+      disk.failNextSync();
+      CompletableFuture<Boolean> failedWhenSeen = r.storeBlock("a")
+          .handle((info, error) -> error != null && e.failure().isPresent());
+      gated.openGate();
+      assertThat(failedWhenSeen.get(10, TimeUnit.SECONDS)).as("engine failed when the store was")
+          .isTrue();
+      assertThat(e.failure().orElseThrow()).hasStackTraceContaining("simulated sync failure");
+    } finally {
+      gated.openGate();
+      e.stopNow();
     }
   }
 
