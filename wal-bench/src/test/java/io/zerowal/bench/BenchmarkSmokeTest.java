@@ -42,8 +42,10 @@ class BenchmarkSmokeTest {
     for (String system : AckPatterns.SYSTEMS) {
       assertThat(md).contains("| " + system + " | ");
     }
-    assertThat(md).contains(AckPatterns.RECV_SYNC, AckPatterns.RECV_NONE, AckPatterns.RECV_BLOCKS,
-        "## Targets", "--quick: not for verdicts");
+    assertThat(md).contains("| " + AckPatterns.RAW16 + " | ", AckPatterns.RECV_SYNC,
+        AckPatterns.RECV_NONE, AckPatterns.RECV_BLOCKS, "| " + AckPatterns.LAT_RAW + " | ",
+        "| " + AckPatterns.LAT_ZW + " | ", "p99 ≤ 1.5× raw", "## Targets",
+        "--quick: not for verdicts");
   }
 
   @Test
