@@ -86,7 +86,7 @@ public final class AckPatterns {
   private final int rounds;
   private int dirCounter;
 
-  private AckPatterns(Path dataDir, double seconds, int rounds) {
+  AckPatterns(Path dataDir, double seconds, int rounds) {
     this.dataDir = dataDir;
     this.nanos = (long) (seconds * 1e9);
     this.rounds = rounds;
@@ -202,7 +202,7 @@ public final class AckPatterns {
     return SYSTEMS;
   }
 
-  private double once(String system, Workload w, long nanos) throws Exception {
+  double once(String system, Workload w, long nanos) throws Exception {
     Path d = freshDir();
     try {
       Measurement m;

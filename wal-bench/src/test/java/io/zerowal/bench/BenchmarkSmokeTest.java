@@ -5,6 +5,7 @@
 package io.zerowal.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,24 @@ class BenchmarkSmokeTest {
         AckPatterns.RECV_NONE, AckPatterns.RECV_BLOCKS, "| " + AckPatterns.LAT_RAW + " | ",
         "| " + AckPatterns.LAT_ZW + " | ", "p99 ≤ 1.5× raw", "## Targets",
         "--quick: not for verdicts");
+  }
+
+  @Test
+  void thePatternProbeMeasuresWhatItIsAskedFor() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.out;
+    System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      PatternProbe.main(new String[] {"0.1", "100x2xFLUSH", "ring,backpressure",
+          "target/smoke/probe"});
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith("PROBE 100 B x 2 producers, FLUSH | ")))
+        .hasSize(2).allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf('|') + 1)) > 0);
+    assertThatThrownBy(() -> PatternProbe.main(new String[] {"1", "1024x8", "ring"}))
+        .hasMessageContaining("SIZExPRODUCERSxDURABILITY");
   }
 
   @Test
