@@ -91,6 +91,13 @@ final class HandleReader {
       throw new WalException("interrupted while reading record " + handle.sequence(), e);
     } catch (ClosedChannelException | java.nio.file.NoSuchFileException e) {
       checkOpen.run();
+      if (handle.sequence() >= index.firstSequence()) {
+        // Not truncated by the log: the file went away under it.
+        throw new WalException("segment " + name + " of log " + storage.describe() + " is gone"
+            + " (deleted or moved outside the log while it was open): record " + handle.sequence()
+            + " cannot be read; restore the file, or open the log again to recover what is left",
+            e);
+      }
       throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
           + " it was being read", e);
     } catch (IOException e) {

@@ -8,6 +8,7 @@ import static io.zerowal.core.TestLogs.await;
 import static io.zerowal.core.TestLogs.bytes;
 import static io.zerowal.core.TestLogs.payload;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zerowal.core.storage.ForwardingSegmentInput;
 import io.zerowal.core.storage.ForwardingStorage;
@@ -125,6 +126,26 @@ class ReadInputCacheTest {
           super.close();
         }
       };
+    }
+  }
+
+  /** A segment removed outside the log is reported as that, not as a truncateBefore. */
+  @Test
+  void aSegmentDeletedOutsideTheLogIsNamedWhenARecordOfItIsRead() throws Exception {
+    MemoryStorage disk = new MemoryStorage();
+    try (WriteAheadLog log = WriteAheadLog.builder(disk).segmentSize(4096).maxRecordSize(1000)
+        .open()) {
+      List<RecordHandle> handles = new ArrayList<>();
+      for (int i = 0; log.stats().segments() < 3; i++) {
+        handles.add(await(log.append(payload(i, 900))));
+      }
+      RecordHandle first = handles.get(0);
+      disk.delete(SegmentName.of(first.segment()));
+
+      assertThatThrownBy(() -> log.read(first)).isInstanceOf(WalException.class)
+          .hasMessageContaining("segment " + SegmentName.of(first.segment()))
+          .hasMessageContaining("is gone (deleted or moved outside the log")
+          .hasMessageNotContaining("truncateBefore");
     }
   }
 }
