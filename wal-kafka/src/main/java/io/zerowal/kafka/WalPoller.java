@@ -244,7 +244,14 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   private void stopForGood(String message) {
     stopping = true;
     context.reportError(message, null);
-    context.stop(message);
+    // Not on this thread: an engine stop that began meanwhile (say, from the failure listener
+    // that just heard the report) calls onStop under the supervisor's lock and waits there for
+    // this thread to end, while context.stop() waits for that lock: each would wait for the
+    // other until onStop gave up. From another thread, this one ends and both stops complete.
+    Thread t = new Thread(() -> context.stop(message),
+        Thread.currentThread().getName() + "-stop");
+    t.setDaemon(true);
+    t.start();
   }
 
   // ------------------------------------------------------------------ committing
