@@ -1,0 +1,67 @@
+/*
+ * Copyright 2026 The ZeroWAL Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.zerowal.kafka;
+
+import io.zerowal.core.Durability;
+import io.zerowal.core.storage.LocalStorage;
+import io.zerowal.core.storage.Storage;
+import io.zerowal.receiver.MicroBatchEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A WAL-mode engine for {@link KafkaHostileIT}, run in a child JVM under tight limits:
+ * {@code bootstrap topic group workDir expectedRecords}. Small data segments (many files), blocks
+ * of at most 256 KiB. Prints {@code OK processed=N} and exits 0 once every expected record was
+ * processed and the engine stopped cleanly; exits 1 (with the failure) otherwise.
+ */
+public final class KafkaTightChild {
+  private KafkaTightChild() {}
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    String topic = args[1];
+    String group = args[2];
+    Path work = Path.of(args[3]);
+    int expected = Integer.parseInt(args[4]);
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    KafkaReceiver receiver = KafkaReceiver.builder(Map.of("bootstrap.servers", bootstrap,
+            "group.id", group, "auto.offset.reset", "earliest"))
+        .topics(List.of(topic)).maxBlockBytes(256 << 10).commitInterval(Duration.ofMillis(100))
+        .build();
+    Function<String, Storage> storages = LocalStorage.under(work.resolve("logs"));
+    MicroBatchEngine engine = MicroBatchEngine.builder()
+        .dataStorage(storages).metadataStorage(storages.apply("meta"))
+        .durability(Durability.SYNC).batchInterval(Duration.ofMillis(100))
+        .maxBlockBytes(256 << 10).dataSegmentSize(512 << 10)
+        .receiver("kafka", receiver)
+        .processor(KafkaReceiver.processor(batch -> batch.records()
+            .forEach(r -> seen.add(r.partition() + ":" + r.offset()))))
+        .build();
+    engine.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (seen.size() < expected && engine.isRunning() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    try {
+      engine.stop();
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+    }
+    if (engine.failure().isPresent() || seen.size() != expected) {
+      System.out.println("FAILED processed=" + seen.size() + " of " + expected + " failure="
+          + engine.failure().map(Throwable::toString).orElse("none"));
+      System.exit(1);
+    }
+    System.out.println("OK processed=" + seen.size());
+    System.exit(0);
+  }
+}
