@@ -104,6 +104,57 @@ class HostileUseTest {
     r.commitInterval(Duration.ofDays(365)).revokeTimeout(Duration.ofDays(365));
   }
 
+  @Test
+  void aBlankGroupIdOfTheDirectSourceIsRefusedByName() {
+    // A KafkaConsumer with group.id "" fails every committed() with InvalidGroupIdException,
+    // which the direct receiver would retry forever; without a group.id it starts from
+    // auto.offset.reset instead.
+    assertThatThrownBy(() -> KafkaDirectSource.builder(Map.of("bootstrap.servers", "x:1",
+        "group.id", " "))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KafkaDirectSource: group.id").hasMessageContaining("remove");
+  }
+
+  @Test
+  void oneReceiverInstanceRegisteredTwiceIsRefusedAtTheSecondStart() throws Exception {
+    List<TestConsumer> made = new CopyOnWriteArrayList<>();
+    KafkaReceiver shared = KafkaReceiver.builder(config()).topics(List.of("t"))
+        .consumerFactory(c -> {
+          TestConsumer m = new TestConsumer();
+          made.add(m);
+          return m;
+        }).build();
+    MicroBatchEngine engine = new MemoryStorages().configure(MicroBatchEngine.builder())
+        .batchInterval(Duration.ofMillis(20)).receiver("a", shared).receiver("b", shared)
+        .restartPolicy(io.zerowal.receiver.RestartPolicy.attempts(0, Duration.ofMillis(1),
+            Duration.ofMillis(1)))
+        .processor(KafkaReceiver.processor(batch -> batch.records().count()))
+        .failureListener(new FailureListener() {
+          @Override
+          public void onReceiverFailure(ReceiverFailure failure) {
+            failures.add(failure);
+          }
+        }).build();
+    engines.add(engine);
+    Throwable thrown = null;
+    try {
+      engine.start();
+    } catch (RuntimeException e) {
+      thrown = e;
+    }
+    List<String> messages = new ArrayList<>();
+    if (thrown != null) {
+      messages.add(String.valueOf(thrown));
+      for (Throwable c = thrown.getCause(); c != null; c = c.getCause()) {
+        messages.add(String.valueOf(c));
+      }
+    }
+    failures.forEach(f -> messages.add(f.message() + " " + f.error()));
+    assertThat(String.join("\n", messages)).as("the second start is refused, naming the reuse")
+        .contains("already started");
+    stopWithin(engine::stopNow, 20);
+    await(() -> made.stream().allMatch(TestConsumer::closed));
+  }
+
   /** A huge revokeTimeout used to make the stop throw (join with a negative, overflowed wait). */
   @Test
   void theLargestAcceptedRevokeTimeoutStillStops() throws Exception {
