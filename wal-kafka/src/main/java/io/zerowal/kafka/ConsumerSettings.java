@@ -14,10 +14,15 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Checks of a user's consumer configuration, shared by both modes' builders. */
 final class ConsumerSettings {
+  /** The longest duration an option takes: its nanoseconds, tripled, still fit in a long. */
+  static final Duration MAX_DURATION = Duration.ofDays(3650);
+
   private ConsumerSettings() {}
 
   /** The default factory: a {@link KafkaConsumer} of bytes. */
@@ -34,6 +39,16 @@ final class ConsumerSettings {
   static Map<String, Object> checked(Map<String, ?> config, String owner) {
     Objects.requireNonNull(config, "consumerConfig must not be null");
     Map<String, Object> copy = new HashMap<>(config);
+    for (Map.Entry<String, Object> e : copy.entrySet()) {
+      if (e.getKey() == null) {
+        throw new IllegalArgumentException(owner + ": consumerConfig holds a null key (value "
+            + e.getValue() + "): remove it");
+      }
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException(owner + ": consumerConfig key " + e.getKey()
+            + " is null: give it a value or remove the key");
+      }
+    }
     Object autoCommit = copy.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
     if (autoCommit != null && Boolean.parseBoolean(autoCommit.toString())) {
       throw new IllegalArgumentException(owner + ": enable.auto.commit=" + autoCommit
@@ -67,6 +82,13 @@ final class ConsumerSettings {
         throw new IllegalArgumentException(owner + ": topics " + topics
             + " holds a null or blank name: name each topic");
       }
+      try {
+        Topic.validate(t);
+      } catch (InvalidTopicException e) {
+        throw new IllegalArgumentException(owner + ": topic '" + t + "' is not a valid Kafka"
+            + " topic name (" + e.getMessage() + "): use at most 249 ASCII letters, digits, '.',"
+            + " '_' and '-', not '.' or '..'", e);
+      }
     }
     return List.copyOf(topics);
   }
@@ -83,8 +105,10 @@ final class ConsumerSettings {
 
   static Duration positive(Duration d, String option) {
     Objects.requireNonNull(d, option + " must not be null");
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(option + " is " + d + ": it must be positive");
+    if (d.isNegative() || d.isZero() || d.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException(option + " is " + d + ": it must be positive and at most "
+          + MAX_DURATION + " (" + MAX_DURATION.toDays() + " days; longer waits overflow the"
+          + " millisecond and nanosecond clocks they are counted with)");
     }
     return d;
   }

@@ -131,8 +131,9 @@ final class DirectPoller implements Runnable {
       long from = positions.get(tp);
       Long end = ends.get(tp);
       if (end != null && end > from) {
+        // end - from cannot overflow (both offsets are >= 0); from + maxRecordsPerRange can.
         ranges.add(new OffsetRange(tp, from,
-            Math.min(end, from + source.maxRecordsPerRange)));
+            end - from > source.maxRecordsPerRange ? from + source.maxRecordsPerRange : end));
       }
     }
     return ranges;

@@ -103,8 +103,8 @@ public final class KafkaDirectSource implements AutoCloseable {
    *     {@code group.id} to commit monitoring offsets and to start from them;
    *     {@code auto.offset.reset} for partitions without a position); copied
    * @return a builder
-   * @throws IllegalArgumentException if {@code enable.auto.commit} is true or a deserializer other
-   *     than bytes is set
+   * @throws IllegalArgumentException if {@code enable.auto.commit} is true, a deserializer other
+   *     than bytes is set, {@code group.id} is blank or a key or value is null
    */
   public static Builder builder(Map<String, ?> consumerConfig) {
     return new Builder(consumerConfig);
@@ -209,7 +209,8 @@ public final class KafkaDirectSource implements AutoCloseable {
 
   /**
    * Options of a {@link KafkaDirectSource}. Setters validate their argument and throw
-   * {@link IllegalArgumentException} naming the option and the accepted values. Not thread-safe.
+   * {@link IllegalArgumentException} naming the option and the accepted values; durations must
+   * be positive and at most 3650 days. Not thread-safe.
    */
   public static final class Builder {
     private final Map<String, Object> consumerConfig;
@@ -224,6 +225,12 @@ public final class KafkaDirectSource implements AutoCloseable {
 
     private Builder(Map<String, ?> consumerConfig) {
       this.consumerConfig = ConsumerSettings.checked(consumerConfig, "KafkaDirectSource");
+      Object group = this.consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG);
+      if (group != null && group.toString().isBlank()) {
+        throw new IllegalArgumentException("KafkaDirectSource: group.id is blank ('" + group
+            + "'): Kafka refuses every offset request of a blank group; name a group, or remove"
+            + " group.id to start partitions never journaled from auto.offset.reset");
+      }
     }
 
     /**
@@ -231,7 +238,8 @@ public final class KafkaDirectSource implements AutoCloseable {
      *
      * @param topics topic names, at least one
      * @return this
-     * @throws IllegalArgumentException if empty or a name is blank
+     * @throws IllegalArgumentException if empty, or a name is blank or not a valid Kafka topic
+     *     name (such as {@code ../x}: at most 249 of ASCII letters, digits, '.', '_', '-')
      */
     public Builder topics(Collection<String> topics) {
       this.topics = ConsumerSettings.topics(topics, "KafkaDirectSource");

@@ -80,8 +80,8 @@ public final class KafkaReceiver implements Receiver {
    * @param consumerConfig the consumer's configuration, as for {@code new KafkaConsumer(map)}:
    *     {@code bootstrap.servers} and {@code group.id} at least; copied
    * @return a builder
-   * @throws IllegalArgumentException if {@code enable.auto.commit} is true or a deserializer other
-   *     than bytes is set
+   * @throws IllegalArgumentException if {@code enable.auto.commit} is true, a deserializer other
+   *     than bytes is set, {@code group.id} is missing or a key or value is null
    */
   public static Builder builder(Map<String, ?> consumerConfig) {
     return new Builder(consumerConfig);
@@ -106,11 +106,17 @@ public final class KafkaReceiver implements Receiver {
    * @param context the engine's context for this receiver
    * @throws StoredRecordException if the receiver's recovered metadata is not Kafka positions
    *     (the receiver id was used by another kind of receiver)
+   * @throws IllegalStateException if this instance is already started (registered twice)
    */
   @Override
   public void onStart(ReceiverContext context) {
     context.lastMetadata().ifPresent(Positions::decode); // fail the start early if foreign
     synchronized (lock) {
+      if (poller != null) {
+        throw new IllegalStateException("KafkaReceiver already started (now asked to start as"
+            + " receiver " + context.receiverId() + "): one instance serves one receiver id of"
+            + " one engine; build one KafkaReceiver per receiver id");
+      }
       poller = new WalPoller(context, settings);
       thread = context.startThread("poll", poller);
     }
@@ -174,7 +180,8 @@ public final class KafkaReceiver implements Receiver {
 
   /**
    * Options of a {@link KafkaReceiver}. Setters validate their argument and throw
-   * {@link IllegalArgumentException} naming the option and the accepted values. Not thread-safe.
+   * {@link IllegalArgumentException} naming the option and the accepted values; durations must
+   * be positive and at most 3650 days. Not thread-safe.
    */
   public static final class Builder {
     private final Map<String, Object> consumerConfig;
@@ -204,7 +211,8 @@ public final class KafkaReceiver implements Receiver {
      *
      * @param topics topic names, at least one
      * @return this
-     * @throws IllegalArgumentException if empty or a name is blank
+     * @throws IllegalArgumentException if empty, or a name is blank or not a valid Kafka topic
+     *     name (such as {@code ../x}: at most 249 of ASCII letters, digits, '.', '_', '-')
      */
     public Builder topics(Collection<String> topics) {
       this.topics = ConsumerSettings.topics(topics, "KafkaReceiver");

@@ -65,6 +65,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   private final Map<TopicPartition, Long> stored = new HashMap<>(); // assigned partitions
   private final Backoff backoff;
   private volatile boolean stopping;
+  private boolean closing; // polling thread only: the last commit is done, the consumer closes
   private volatile Consumer<byte[], byte[]> consumer;
   private Throwable storeFailure;
   private long lastCommitNanos = System.nanoTime();
@@ -244,7 +245,14 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   private void stopForGood(String message) {
     stopping = true;
     context.reportError(message, null);
-    context.stop(message);
+    // Not on this thread: an engine stop that began meanwhile (say, from the failure listener
+    // that just heard the report) calls onStop under the supervisor's lock and waits there for
+    // this thread to end, while context.stop() waits for that lock: each would wait for the
+    // other until onStop gave up. From another thread, this one ends and both stops complete.
+    Thread t = new Thread(() -> context.stop(message),
+        Thread.currentThread().getName() + "-stop");
+    t.setDaemon(true);
+    t.start();
   }
 
   // ------------------------------------------------------------------ committing
@@ -274,6 +282,12 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     long deadline = System.nanoTime() + settings.revokeTimeout.toNanos();
     while (true) {
       settle();
+      if (storeFailure != null) {
+        // The log failed: no later store can commit anything (a failed entry is never passed),
+        // and stores queued behind the failure may complete only once the engine's stop, which
+        // waits for this thread, has gone on. Commit what is durable now.
+        return;
+      }
       boolean waiting = false;
       for (TopicPartition tp : partitions) {
         ArrayDeque<Pending> q = inFlight.get(tp);
@@ -335,6 +349,9 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
       log.warn("receiver {}: last commit failed ({}); the next start resumes from the durable"
           + " positions", context.receiverId(), e.toString());
     } finally {
+      // Closing leaves the group, which revokes the assignment: that revocation must not wait
+      // for the stores in flight a second time (a dead log's never complete) nor commit again.
+      closing = true;
       try {
         c.close(Duration.ofSeconds(5));
       } catch (RuntimeException e) {
@@ -348,7 +365,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    if (partitions.isEmpty()) {
+    if (partitions.isEmpty() || closing) {
       return;
     }
     flush();

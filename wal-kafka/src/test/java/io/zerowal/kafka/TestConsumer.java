@@ -93,4 +93,23 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   long committedOffset(TopicPartition tp) {
     return commits.getOrDefault(tp, -1L);
   }
+
+  /** Set: {@link #close(Duration)} revokes the assignment first, as a real consumer leaving. */
+  volatile boolean revokeOnClose;
+  /** How long the revocation inside the last close took, or -1. */
+  volatile long revokeOnCloseNanos = -1;
+
+  @Override
+  public void close(Duration timeout) {
+    org.apache.kafka.clients.consumer.ConsumerRebalanceListener l = listener;
+    if (revokeOnClose && l != null && !closed()) {
+      java.util.Set<TopicPartition> assigned = assignment();
+      if (!assigned.isEmpty()) {
+        long start = System.nanoTime();
+        l.onPartitionsRevoked(assigned);
+        revokeOnCloseNanos = System.nanoTime() - start;
+      }
+    }
+    super.close(timeout);
+  }
 }
