@@ -590,7 +590,7 @@ public final class IngestServer implements Receiver {
     /**
      * A connection that sends nothing for this long is closed. Default 60 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder idleTimeout(Duration timeout) {
@@ -602,7 +602,7 @@ public final class IngestServer implements Receiver {
      * Longest a client may take to send its handshake, or any one frame once its first byte
      * arrived (a frame trickled byte by byte, slowloris); then it is closed. Default 10 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder frameTimeout(Duration timeout) {
@@ -706,7 +706,7 @@ public final class IngestServer implements Receiver {
      * How long {@code onStop} waits for connections to close and batches being stored. Default
      * 30 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder stopTimeout(Duration timeout) {
@@ -740,8 +740,15 @@ public final class IngestServer implements Receiver {
       return value;
     }
 
+    /** Longest duration an option takes: beyond it, nanosecond arithmetic would overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
     static Duration positive(Duration d, String option) {
       Objects.requireNonNull(d, option);
+      if (d.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException(option + " must be at most " + MAX_DURATION.toDays()
+            + " days, got " + d + ": give a finite timeout of at most a year");
+      }
       if (d.toMillis() < 1) {
         throw new IllegalArgumentException(option + " must be at least 1 ms, got " + d);
       }
