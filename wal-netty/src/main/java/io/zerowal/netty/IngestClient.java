@@ -102,6 +102,8 @@ public final class IngestClient implements AutoCloseable {
   private State state = State.OPEN; // guarded by lock
   private long acked; // guarded by lock
   private long retries; // guarded by lock
+  private String lastRefusal; // the last retriable ERROR from the server; guarded by lock
+  private String lastConnectError; // the last failed connection attempt; guarded by lock
 
   private static final class Pending {
     final byte[] frame;
@@ -231,8 +233,13 @@ public final class IngestClient implements AutoCloseable {
             + " another thread (for example with thenRunAsync) or raise maxInFlight");
       }
     } else if (!slots.tryAcquire(maxBlockTime.toNanos(), TimeUnit.NANOSECONDS)) {
+      String trouble;
+      synchronized (lock) {
+        trouble = trouble();
+      }
       throw new IngestException(maxInFlight + " batches stayed unacknowledged for maxBlockTime "
-          + maxBlockTime + ": is the server at " + server + " up and keeping pace?", null, null);
+          + maxBlockTime + ": is the server at " + server + " up and keeping pace?" + trouble,
+          null, null);
     }
     synchronized (lock) {
       if (state != State.OPEN) {
@@ -384,11 +391,26 @@ public final class IngestClient implements AutoCloseable {
     });
   }
 
+  /** What went wrong lately, for the messages of a timeout: "" if nothing did. */
+  private String trouble() {
+    StringBuilder b = new StringBuilder();
+    if (lastRefusal != null) {
+      b.append("; the server last refused a batch with ").append(lastRefusal);
+    }
+    if (lastConnectError != null) {
+      b.append("; the last connection attempt failed with ").append(lastConnectError);
+    }
+    return b.toString();
+  }
+
   private void connect() {
     connecting = true;
     bootstrap.connect(server).addListener(f -> {
       if (!f.isSuccess()) {
         log.debug("cannot connect to {}: {}", server, f.cause().toString());
+        synchronized (lock) {
+          lastConnectError = f.cause().toString();
+        }
         disconnected(null);
       }
     });
@@ -493,6 +515,9 @@ public final class IngestClient implements AutoCloseable {
 
   private void refused(Channel ch, WireFormat.ErrorFrame e) {
     if (e.code().isRetriable()) {
+      synchronized (lock) {
+        lastRefusal = e.code() + " (" + e.message() + ")";
+      }
       log.debug("server refused batch {} ({}): {}; reconnecting", e.sequence(), e.code(),
           e.message());
       ch.close();
@@ -543,8 +568,8 @@ public final class IngestClient implements AutoCloseable {
       if (now - oldest.createdNanos > deliveryTimeoutNanos) {
         late = new IngestException("batch " + oldest.sequence + " of producer "
             + Long.toHexString(producerId) + " was not acknowledged within deliveryTimeout "
-            + Duration.ofNanos(deliveryTimeoutNanos) + " (" + retries + " reconnections so far)",
-            null, null);
+            + Duration.ofNanos(deliveryTimeoutNanos) + " (" + retries + " reconnections so far"
+            + trouble() + ")", null, null);
       } else if (channel != null && oldest.sentNanos != 0
           && now - oldest.sentNanos > ackTimeoutNanos) {
         log.debug("no ACK for batch {} within ackTimeout; reconnecting", oldest.sequence);
