@@ -40,6 +40,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,7 +87,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Batches are stored from Netty's event loop threads; if the engine's
  * back-pressure blocks a store ({@code maxUnprocessedBytes}, {@code maxLogDiskBytes}), that
- * event loop waits, which slows its connections too.
+ * event loop waits, which slows its connections too (their ACKs included). What follows a
+ * store's completion runs on a thread of the server's own, never on the log's.
  */
 public final class IngestServer implements Receiver {
   private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
@@ -117,6 +122,10 @@ public final class IngestServer implements Receiver {
   private final AtomicLong rejectedConnections = new AtomicLong();
 
   private volatile ReceiverContext context;
+  // Runs what follows a store's completion (it takes the lock) off the log's own thread: an event
+  // loop may hold the lock in a store that back-pressure blocks until earlier blocks are processed,
+  // and the log's thread must stay free to report them durable (or that store waits forever).
+  private volatile ExecutorService completions;
   private volatile EventLoopGroup group;
   private volatile ChannelGroup channels;
   private volatile Channel serverChannel;
@@ -166,6 +175,8 @@ public final class IngestServer implements Receiver {
       this.storing.clear();
     }
     this.context = context;
+    this.completions = Executors.newSingleThreadExecutor(
+        new DefaultThreadFactory("zerowal-ingest-" + context.receiverId() + "-acks", true));
     EventLoopGroup g = new MultiThreadIoEventLoopGroup(ioThreads,
         new DefaultThreadFactory("zerowal-ingest-" + context.receiverId(), true),
         NioIoHandler.newFactory());
@@ -189,6 +200,7 @@ public final class IngestServer implements Receiver {
       this.boundAddress = (InetSocketAddress) bound.localAddress();
     } catch (RuntimeException e) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      completions.shutdown();
       throw new IllegalStateException("IngestServer " + context.receiverId() + " cannot bind "
           + bindAddress + ": " + e + "; free the port or choose another", e);
     }
@@ -228,6 +240,10 @@ public final class IngestServer implements Receiver {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.debug("a batch being stored failed while stopping: {}", e.toString());
+    }
+    ExecutorService c = completions;
+    if (c != null) {
+      c.shutdown(); // what is queued still runs; a store completing later runs its own
     }
     EventLoopGroup g = group;
     if (g != null) {
@@ -448,7 +464,7 @@ public final class IngestServer implements Receiver {
       }
       resumeIfDrained();
     }
-    stored.whenComplete((info, error) -> {
+    stored.whenCompleteAsync((info, error) -> {
       synchronized (lock) {
         Map<Long, CompletableFuture<BlockInfo>> mine = storing.get(producerId);
         if (mine != null) {
@@ -473,7 +489,19 @@ public final class IngestServer implements Receiver {
         conn.refuse(ch, IngestError.UNAVAILABLE, sequence, "storing failed: " + error);
       }
       resumeIfDrained();
-    });
+    }, completionExecutor());
+  }
+
+  /** {@link #completions}, or the calling thread once it is shut down (after a stop). */
+  private Executor completionExecutor() {
+    ExecutorService c = completions;
+    return task -> {
+      try {
+        c.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    };
   }
 
   private static String causeOf(CompletableFuture<BlockInfo> failed) {
