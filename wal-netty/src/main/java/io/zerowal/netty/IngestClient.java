@@ -156,8 +156,11 @@ public final class IngestClient implements AutoCloseable {
   /**
    * Options of a client of the server at {@code server}.
    *
-   * @param server the server's address (its {@link IngestServer#localAddress()})
+   * @param server the server's address (its {@link IngestServer#localAddress()}), port 1 to
+   *     65535
    * @return a builder with the defaults
+   * @throws NullPointerException if {@code server} is null
+   * @throws IllegalArgumentException if its port is 0
    */
   public static Builder builder(InetSocketAddress server) {
     return new Builder(server);
@@ -639,7 +642,12 @@ public final class IngestClient implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(2);
 
     private Builder(InetSocketAddress server) {
-      this.server = Objects.requireNonNull(server, "server address");
+      this.server = Objects.requireNonNull(server, "server address must not be null: give the"
+          + " server's address, its IngestServer.localAddress()");
+      if (server.getPort() == 0) {
+        throw new IllegalArgumentException("server address " + server + " has port 0: give the"
+            + " port the server listens on, its IngestServer.localAddress()");
+      }
       long id = 0;
       SecureRandom random = new SecureRandom();
       while (id == 0) {

@@ -46,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -113,6 +114,7 @@ public final class IngestServer implements Receiver {
   private final Map<Long, Map<Long, CompletableFuture<BlockInfo>>> storing = new HashMap<>();
   private int producerLimit; // guarded by lock
   private volatile boolean accepting;
+  private final AtomicBoolean started = new AtomicBoolean(); // between onStart and onStop
 
   private final AtomicLong pendingBytes = new AtomicLong();
   private final Set<Channel> paused = ConcurrentHashMap.newKeySet();
@@ -161,11 +163,26 @@ public final class IngestServer implements Receiver {
    * Rebuilds the producer table from the receiver's last durable block and binds the address.
    *
    * @param context the receiver's context
-   * @throws IllegalStateException if the address cannot be bound (in use, not local) or the last
-   *     block's metadata is not an IngestServer's producer table
+   * @throws IllegalStateException if the address cannot be bound (in use, not local), the last
+   *     block's metadata is not an IngestServer's producer table, or the server is started
+   *     already (registered with another running engine, or twice)
    */
   @Override
   public void onStart(ReceiverContext context) {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("IngestServer for receiver " + context.receiverId()
+          + " is already started, listening on " + boundAddress + ", for another receiver or"
+          + " engine: build one IngestServer per engine and receiver");
+    }
+    try {
+      start(context);
+    } catch (RuntimeException | Error e) {
+      started.set(false);
+      throw e;
+    }
+  }
+
+  private void start(ReceiverContext context) {
     ProducerTable recovered = ProducerTable.fromSnapshot(context.lastMetadata().orElse(null));
     int limit = Math.min(maxProducers,
         (context.maxMetadataBytes() - ProducerTable.HEADER_BYTES) / ProducerTable.ENTRY_BYTES);
@@ -252,6 +269,7 @@ public final class IngestServer implements Receiver {
     }
     log.info("IngestServer stopped: {} batches stored, {} duplicates answered", batchesStored.get(),
         duplicates.get());
+    started.set(false);
   }
 
   // ---------------------------------------------------------------- observations
