@@ -70,6 +70,57 @@ class HostileServerIT {
     o.assertEverythingAckedAndProcessed();
   }
 
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void moreConnectionsThanFileDescriptorsLeaveTheServerServingOnceTheyClose() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash for ulimit");
+    int port = freePort();
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    StringBuilder output = new StringBuilder();
+    Process server = startServer(List.of("-Xmx256m"), List.of(), true, port, output);
+    List<java.net.Socket> flood = new ArrayList<>();
+    try {
+      // 300 idle connections against a limit of 256 descriptors (jars and logs hold some too).
+      for (int i = 0; i < 300; i++) {
+        java.net.Socket s = new java.net.Socket();
+        s.connect(address, 5_000);
+        flood.add(s);
+      }
+      Thread.sleep(500); // lets the server try to accept them all: a state, not an event
+      for (java.net.Socket s : flood) {
+        s.close();
+      }
+      flood.clear();
+      Set<String> acked = ConcurrentHashMap.newKeySet();
+      AtomicLong failed = new AtomicLong();
+      try (IngestClient client = IngestClient.builder(address)
+          .ackTimeout(Duration.ofSeconds(2)).deliveryTimeout(Duration.ofSeconds(10)).build()) {
+        List<CompletableFuture<BatchAck>> acks = new ArrayList<>();
+        for (int b = 0; b < 20; b++) {
+          String id = "after-flood-" + b;
+          acks.add(track(client.send(List.of(record(id, RECORD))), List.of(id), acked, failed));
+        }
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
+            .exceptionally(e -> null).get(40, TimeUnit.SECONDS);
+      }
+      assertThat(failed.get()).isZero();
+      assertThat(acked).hasSize(20);
+      stop(server);
+    } finally {
+      for (java.net.Socket s : flood) {
+        s.close();
+      }
+      server.destroyForcibly();
+    }
+    String out;
+    synchronized (output) {
+      out = output.toString();
+    }
+    assertThat(out).as("the server says why it refused connections")
+        .contains("near its limit of open files");
+    assertThat(out).as("the engine did not fail").doesNotContain("engine engine failed");
+  }
+
   /** What one run produced. */
   private record Outcome(Set<String> acked, long failed, int expected, Set<String> processed,
       String serverOutput) {

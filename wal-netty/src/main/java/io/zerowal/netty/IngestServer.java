@@ -4,6 +4,7 @@
  */
 package io.zerowal.netty;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,6 +25,7 @@ import io.zerowal.core.BackPressureException;
 import io.zerowal.receiver.BlockInfo;
 import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -81,8 +83,10 @@ import org.slf4j.LoggerFactory;
  * ({@link Builder#token}), or {@link Builder#allowUnprotectedNonLoopback} said out loud. Frames
  * over {@code maxFrameBytes} close the connection before they are read; a malformed frame closes
  * its connection with a logged reason and nothing stored; connections beyond
- * {@code maxConnections} are refused; a connection silent for {@code idleTimeout}, or that takes
- * longer than {@code frameTimeout} to send its handshake or any one frame (slowloris), is closed.
+ * {@code maxConnections} are refused, and so are connections that would take the process's last
+ * eighth of open files ({@code ulimit -n}), kept for the logs and the processor; a connection
+ * silent for {@code idleTimeout}, or that takes longer than {@code frameTimeout} to send its
+ * handshake or any one frame (slowloris), is closed.
  * While more than {@code maxPendingBytes} of batches are being stored, the server stops reading
  * from the connections that sent them (auto-read off) until the stores drain to half of it.
  *
@@ -336,7 +340,32 @@ public final class IngestServer implements Receiver {
 
   // ---------------------------------------------------------------- connections
 
+  /**
+   * True if the process holds so many open files that one more connection would eat into what
+   * the logs and the processor need (the last eighth of {@code ulimit -n}, at least 32): a flood
+   * of connections must not fail the engine with "Too many open files".
+   */
+  private static boolean nearFileLimit() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+      long max = os.getMaxFileDescriptorCount();
+      long reserve = Math.max(32, max / 8);
+      return max > 0 && os.getOpenFileDescriptorCount() > max - reserve;
+    }
+    return false;
+  }
+
   private void admit(SocketChannel ch, ChannelGroup all) {
+    if (accepting && nearFileLimit()) {
+      long refused = rejectedConnections.incrementAndGet();
+      if (Long.bitCount(refused) == 1) { // the 1st, 2nd, 4th, 8th...: a flood floods no log
+        log.warn("refused connection from {}: the process is near its limit of open files"
+            + " (ulimit -n), kept for the logs; raise the limit or lower maxConnections ({}"
+            + " connections refused so far)", ch.remoteAddress(), refused);
+      }
+      ch.writeAndFlush(WireFormat.error(ch.alloc(), IngestError.TOO_MANY_CONNECTIONS, 0,
+          "the server is near its limit of open files")).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     if (connections.incrementAndGet() > maxConnections || !accepting) {
       connections.decrementAndGet();
       rejectedConnections.incrementAndGet();
