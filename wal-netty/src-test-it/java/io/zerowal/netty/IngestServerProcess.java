@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * loopback port, and a sink that writes each batch's records to {@code sink/<batchTime>.txt}
  * (written aside and renamed, so a batch re-run after a crash replaces its own file). Prints
  * {@code LISTENING} once it serves; stops gracefully when its standard input says {@code stop}.
- * Arguments: directory, port.
+ * Arguments: directory, port, and optionally the data segment size and the largest block in
+ * bytes (default the engine's).
  */
 public final class IngestServerProcess {
   private IngestServerProcess() {}
@@ -32,7 +33,7 @@ public final class IngestServerProcess {
   /**
    * Runs the server until told to stop or killed.
    *
-   * @param args directory, port
+   * @param args directory, port, optionally the data segment size and maxBlockBytes
    * @throws Exception if the engine cannot start
    */
   public static void main(String[] args) throws Exception {
@@ -40,7 +41,11 @@ public final class IngestServerProcess {
     int port = Integer.parseInt(args[1]);
     Path sink = Files.createDirectories(dir.resolve("sink"));
     IngestServer server = IngestServer.builder().port(port).build();
-    MicroBatchEngine engine = MicroBatchEngine.builder()
+    MicroBatchEngine.Builder builder = MicroBatchEngine.builder();
+    if (args.length > 2) {
+      builder.dataSegmentSize(Long.parseLong(args[2])).maxBlockBytes(Integer.parseInt(args[3]));
+    }
+    MicroBatchEngine engine = builder
         .dataStorage(id -> local(dir.resolve("data-" + id)))
         .metadataStorage(local(dir.resolve("metadata")))
         .durability(Durability.SYNC)

@@ -64,8 +64,10 @@ import org.slf4j.LoggerFactory;
  * to {@code maxBlockTime}.
  *
  * <p>Thread-safe: any number of threads may send. Futures complete on the client's I/O thread:
- * keep callbacks short, and never call {@link #send} from one (it may wait for an ACK that only
- * that thread can read).
+ * keep callbacks short. A {@link #send} from a callback never waits for a slot (only that thread
+ * reads the ACKs that free one): with {@code maxInFlight} batches unacknowledged it throws
+ * {@link IllegalStateException}; send from another thread ({@code thenRunAsync}) instead.
+ * {@link #close} from a callback returns at once and finishes on a thread of its own.
  */
 public final class IngestClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestClient.class);
@@ -100,6 +102,8 @@ public final class IngestClient implements AutoCloseable {
   private State state = State.OPEN; // guarded by lock
   private long acked; // guarded by lock
   private long retries; // guarded by lock
+  private String lastRefusal; // the last retriable ERROR from the server; guarded by lock
+  private String lastConnectError; // the last failed connection attempt; guarded by lock
 
   private static final class Pending {
     final byte[] frame;
@@ -152,8 +156,11 @@ public final class IngestClient implements AutoCloseable {
   /**
    * Options of a client of the server at {@code server}.
    *
-   * @param server the server's address (its {@link IngestServer#localAddress()})
+   * @param server the server's address (its {@link IngestServer#localAddress()}), port 1 to
+   *     65535
    * @return a builder with the defaults
+   * @throws NullPointerException if {@code server} is null
+   * @throws IllegalArgumentException if its port is 0
    */
   public static Builder builder(InetSocketAddress server) {
     return new Builder(server);
@@ -220,9 +227,22 @@ public final class IngestClient implements AutoCloseable {
     }
     Pending p = new Pending(WireFormat.batch(producerId, 0, records, (int) size));
     checkOpen();
-    if (!slots.tryAcquire(maxBlockTime.toNanos(), TimeUnit.NANOSECONDS)) {
+    if (onIoThread()) {
+      // An ack callback: only this thread reads the ACKs that free slots, so it must not wait.
+      if (!slots.tryAcquire()) {
+        throw new IllegalStateException("send() called on the client's I/O thread (from a"
+            + " future's callback) while maxInFlight " + maxInFlight + " batches are"
+            + " unacknowledged: it would wait for an ACK only this thread can read; send from"
+            + " another thread (for example with thenRunAsync) or raise maxInFlight");
+      }
+    } else if (!slots.tryAcquire(maxBlockTime.toNanos(), TimeUnit.NANOSECONDS)) {
+      String trouble;
+      synchronized (lock) {
+        trouble = trouble();
+      }
       throw new IngestException(maxInFlight + " batches stayed unacknowledged for maxBlockTime "
-          + maxBlockTime + ": is the server at " + server + " up and keeping pace?", null, null);
+          + maxBlockTime + ": is the server at " + server + " up and keeping pace?" + trouble,
+          null, null);
     }
     synchronized (lock) {
       if (state != State.OPEN) {
@@ -257,7 +277,9 @@ public final class IngestClient implements AutoCloseable {
    * Closes the client: waits up to {@code wait} for every batch sent to be acknowledged, then
    * fails what is left with an {@link IngestException} (not delivered, as far as the caller
    * knows), closes the connection and stops the I/O thread. {@code Duration.ZERO} fails what is in
-   * flight at once. Idempotent.
+   * flight at once. Idempotent. Called on the client's I/O thread (from a future's callback),
+   * it returns at once and the wait and close go on in a thread of their own, as that thread
+   * reads the ACKs waited for. A wait over 365 days waits 365 days.
    *
    * @param wait how long to wait for acknowledgements, zero or more
    */
@@ -266,12 +288,30 @@ public final class IngestClient implements AutoCloseable {
     if (wait.isNegative()) {
       throw new IllegalArgumentException("close wait must be zero or more, got " + wait);
     }
-    long deadline = System.nanoTime() + wait.toNanos();
-    List<Pending> left;
+    Duration bounded = wait.compareTo(IngestServer.Builder.MAX_DURATION) > 0
+        ? IngestServer.Builder.MAX_DURATION : wait;
+    long deadline = System.nanoTime() + bounded.toNanos();
     synchronized (lock) {
       if (state == State.OPEN) {
         state = State.CLOSING;
       }
+    }
+    if (onIoThread()) {
+      // Called from a future's callback: the ACKs waited for are read by this very thread, and
+      // the event loop cannot stop while it runs this, so the rest of the close runs on a thread
+      // of its own and this returns at once. No batch is sent after this call.
+      Thread closer = new Thread(() -> finishClose(deadline),
+          "zerowal-ingest-client-close-" + Long.toHexString(producerId));
+      closer.setDaemon(true);
+      closer.start();
+      return;
+    }
+    finishClose(deadline);
+  }
+
+  private void finishClose(long deadline) {
+    List<Pending> left;
+    synchronized (lock) {
       while (state == State.CLOSING && (!unacked.isEmpty() || !unnumbered.isEmpty())) {
         long ms = (deadline - System.nanoTime()) / 1_000_000;
         if (ms <= 0) {
@@ -301,6 +341,10 @@ public final class IngestClient implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- internals, under lock
+
+  private boolean onIoThread() {
+    return group.next().inEventLoop();
+  }
 
   private void checkOpen() {
     synchronized (lock) {
@@ -350,11 +394,26 @@ public final class IngestClient implements AutoCloseable {
     });
   }
 
+  /** What went wrong lately, for the messages of a timeout: "" if nothing did. */
+  private String trouble() {
+    StringBuilder b = new StringBuilder();
+    if (lastRefusal != null) {
+      b.append("; the server last refused a batch with ").append(lastRefusal);
+    }
+    if (lastConnectError != null) {
+      b.append("; the last connection attempt failed with ").append(lastConnectError);
+    }
+    return b.toString();
+  }
+
   private void connect() {
     connecting = true;
     bootstrap.connect(server).addListener(f -> {
       if (!f.isSuccess()) {
         log.debug("cannot connect to {}: {}", server, f.cause().toString());
+        synchronized (lock) {
+          lastConnectError = f.cause().toString();
+        }
         disconnected(null);
       }
     });
@@ -459,6 +518,9 @@ public final class IngestClient implements AutoCloseable {
 
   private void refused(Channel ch, WireFormat.ErrorFrame e) {
     if (e.code().isRetriable()) {
+      synchronized (lock) {
+        lastRefusal = e.code() + " (" + e.message() + ")";
+      }
       log.debug("server refused batch {} ({}): {}; reconnecting", e.sequence(), e.code(),
           e.message());
       ch.close();
@@ -509,8 +571,8 @@ public final class IngestClient implements AutoCloseable {
       if (now - oldest.createdNanos > deliveryTimeoutNanos) {
         late = new IngestException("batch " + oldest.sequence + " of producer "
             + Long.toHexString(producerId) + " was not acknowledged within deliveryTimeout "
-            + Duration.ofNanos(deliveryTimeoutNanos) + " (" + retries + " reconnections so far)",
-            null, null);
+            + Duration.ofNanos(deliveryTimeoutNanos) + " (" + retries + " reconnections so far"
+            + trouble() + ")", null, null);
       } else if (channel != null && oldest.sentNanos != 0
           && now - oldest.sentNanos > ackTimeoutNanos) {
         log.debug("no ACK for batch {} within ackTimeout; reconnecting", oldest.sequence);
@@ -580,7 +642,12 @@ public final class IngestClient implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(2);
 
     private Builder(InetSocketAddress server) {
-      this.server = Objects.requireNonNull(server, "server address");
+      this.server = Objects.requireNonNull(server, "server address must not be null: give the"
+          + " server's address, its IngestServer.localAddress()");
+      if (server.getPort() == 0) {
+        throw new IllegalArgumentException("server address " + server + " has port 0: give the"
+            + " port the server listens on, its IngestServer.localAddress()");
+      }
       long id = 0;
       SecureRandom random = new SecureRandom();
       while (id == 0) {
@@ -662,7 +729,7 @@ public final class IngestClient implements AutoCloseable {
      * How long the oldest batch sent may wait for its ACK before the client reconnects and sends
      * it again. Default 10 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder ackTimeout(Duration timeout) {
@@ -674,7 +741,7 @@ public final class IngestClient implements AutoCloseable {
      * How long a batch may stay unacknowledged, retries included, before the client fails.
      * Default 2 min.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder deliveryTimeout(Duration timeout) {
@@ -685,7 +752,7 @@ public final class IngestClient implements AutoCloseable {
     /**
      * How long {@link IngestClient#send} waits for a free slot. Default: the delivery timeout.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder maxBlockTime(Duration timeout) {
@@ -697,8 +764,8 @@ public final class IngestClient implements AutoCloseable {
      * Backoff between reconnections: from {@code min}, doubling up to {@code max}. Default 50 ms
      * to 2 s.
      *
-     * @param min first wait, at least 1 ms
-     * @param max longest wait, at least min
+     * @param min first wait, 1 ms to 365 days
+     * @param max longest wait, min to 365 days
      * @return this builder
      */
     public Builder reconnectBackoff(Duration min, Duration max) {

@@ -4,6 +4,7 @@
  */
 package io.zerowal.netty;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,6 +25,7 @@ import io.zerowal.core.BackPressureException;
 import io.zerowal.receiver.BlockInfo;
 import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -40,8 +42,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -76,14 +83,17 @@ import org.slf4j.LoggerFactory;
  * ({@link Builder#token}), or {@link Builder#allowUnprotectedNonLoopback} said out loud. Frames
  * over {@code maxFrameBytes} close the connection before they are read; a malformed frame closes
  * its connection with a logged reason and nothing stored; connections beyond
- * {@code maxConnections} are refused; a connection silent for {@code idleTimeout}, or that takes
- * longer than {@code frameTimeout} to send its handshake or any one frame (slowloris), is closed.
+ * {@code maxConnections} are refused, and so are connections that would take the process's last
+ * eighth of open files ({@code ulimit -n}), kept for the logs and the processor; a connection
+ * silent for {@code idleTimeout}, or that takes longer than {@code frameTimeout} to send its
+ * handshake or any one frame (slowloris), is closed.
  * While more than {@code maxPendingBytes} of batches are being stored, the server stops reading
  * from the connections that sent them (auto-read off) until the stores drain to half of it.
  *
  * <p>Thread-safe. Batches are stored from Netty's event loop threads; if the engine's
  * back-pressure blocks a store ({@code maxUnprocessedBytes}, {@code maxLogDiskBytes}), that
- * event loop waits, which slows its connections too.
+ * event loop waits, which slows its connections too (their ACKs included). What follows a
+ * store's completion runs on a thread of the server's own, never on the log's.
  */
 public final class IngestServer implements Receiver {
   private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
@@ -108,6 +118,7 @@ public final class IngestServer implements Receiver {
   private final Map<Long, Map<Long, CompletableFuture<BlockInfo>>> storing = new HashMap<>();
   private int producerLimit; // guarded by lock
   private volatile boolean accepting;
+  private final AtomicBoolean started = new AtomicBoolean(); // between onStart and onStop
 
   private final AtomicLong pendingBytes = new AtomicLong();
   private final Set<Channel> paused = ConcurrentHashMap.newKeySet();
@@ -117,6 +128,10 @@ public final class IngestServer implements Receiver {
   private final AtomicLong rejectedConnections = new AtomicLong();
 
   private volatile ReceiverContext context;
+  // Runs what follows a store's completion (it takes the lock) off the log's own thread: an event
+  // loop may hold the lock in a store that back-pressure blocks until earlier blocks are processed,
+  // and the log's thread must stay free to report them durable (or that store waits forever).
+  private volatile ExecutorService completions;
   private volatile EventLoopGroup group;
   private volatile ChannelGroup channels;
   private volatile Channel serverChannel;
@@ -152,11 +167,26 @@ public final class IngestServer implements Receiver {
    * Rebuilds the producer table from the receiver's last durable block and binds the address.
    *
    * @param context the receiver's context
-   * @throws IllegalStateException if the address cannot be bound (in use, not local) or the last
-   *     block's metadata is not an IngestServer's producer table
+   * @throws IllegalStateException if the address cannot be bound (in use, not local), the last
+   *     block's metadata is not an IngestServer's producer table, or the server is started
+   *     already (registered with another running engine, or twice)
    */
   @Override
   public void onStart(ReceiverContext context) {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("IngestServer for receiver " + context.receiverId()
+          + " is already started, listening on " + boundAddress + ", for another receiver or"
+          + " engine: build one IngestServer per engine and receiver");
+    }
+    try {
+      start(context);
+    } catch (RuntimeException | Error e) {
+      started.set(false);
+      throw e;
+    }
+  }
+
+  private void start(ReceiverContext context) {
     ProducerTable recovered = ProducerTable.fromSnapshot(context.lastMetadata().orElse(null));
     int limit = Math.min(maxProducers,
         (context.maxMetadataBytes() - ProducerTable.HEADER_BYTES) / ProducerTable.ENTRY_BYTES);
@@ -166,6 +196,8 @@ public final class IngestServer implements Receiver {
       this.storing.clear();
     }
     this.context = context;
+    this.completions = Executors.newSingleThreadExecutor(
+        new DefaultThreadFactory("zerowal-ingest-" + context.receiverId() + "-acks", true));
     EventLoopGroup g = new MultiThreadIoEventLoopGroup(ioThreads,
         new DefaultThreadFactory("zerowal-ingest-" + context.receiverId(), true),
         NioIoHandler.newFactory());
@@ -189,6 +221,7 @@ public final class IngestServer implements Receiver {
       this.boundAddress = (InetSocketAddress) bound.localAddress();
     } catch (RuntimeException e) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      completions.shutdown();
       throw new IllegalStateException("IngestServer " + context.receiverId() + " cannot bind "
           + bindAddress + ": " + e + "; free the port or choose another", e);
     }
@@ -229,6 +262,10 @@ public final class IngestServer implements Receiver {
     } catch (Exception e) {
       log.debug("a batch being stored failed while stopping: {}", e.toString());
     }
+    ExecutorService c = completions;
+    if (c != null) {
+      c.shutdown(); // what is queued still runs; a store completing later runs its own
+    }
     EventLoopGroup g = group;
     if (g != null) {
       g.shutdownGracefully(0, stopTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -236,6 +273,7 @@ public final class IngestServer implements Receiver {
     }
     log.info("IngestServer stopped: {} batches stored, {} duplicates answered", batchesStored.get(),
         duplicates.get());
+    started.set(false);
   }
 
   // ---------------------------------------------------------------- observations
@@ -302,7 +340,32 @@ public final class IngestServer implements Receiver {
 
   // ---------------------------------------------------------------- connections
 
+  /**
+   * True if the process holds so many open files that one more connection would eat into what
+   * the logs and the processor need (the last eighth of {@code ulimit -n}, at least 32): a flood
+   * of connections must not fail the engine with "Too many open files".
+   */
+  private static boolean nearFileLimit() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+      long max = os.getMaxFileDescriptorCount();
+      long reserve = Math.max(32, max / 8);
+      return max > 0 && os.getOpenFileDescriptorCount() > max - reserve;
+    }
+    return false;
+  }
+
   private void admit(SocketChannel ch, ChannelGroup all) {
+    if (accepting && nearFileLimit()) {
+      long refused = rejectedConnections.incrementAndGet();
+      if (Long.bitCount(refused) == 1) { // the 1st, 2nd, 4th, 8th...: a flood floods no log
+        log.warn("refused connection from {}: the process is near its limit of open files"
+            + " (ulimit -n), kept for the logs; raise the limit or lower maxConnections ({}"
+            + " connections refused so far)", ch.remoteAddress(), refused);
+      }
+      ch.writeAndFlush(WireFormat.error(ch.alloc(), IngestError.TOO_MANY_CONNECTIONS, 0,
+          "the server is near its limit of open files")).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     if (connections.incrementAndGet() > maxConnections || !accepting) {
       connections.decrementAndGet();
       rejectedConnections.incrementAndGet();
@@ -448,7 +511,7 @@ public final class IngestServer implements Receiver {
       }
       resumeIfDrained();
     }
-    stored.whenComplete((info, error) -> {
+    stored.whenCompleteAsync((info, error) -> {
       synchronized (lock) {
         Map<Long, CompletableFuture<BlockInfo>> mine = storing.get(producerId);
         if (mine != null) {
@@ -473,7 +536,19 @@ public final class IngestServer implements Receiver {
         conn.refuse(ch, IngestError.UNAVAILABLE, sequence, "storing failed: " + error);
       }
       resumeIfDrained();
-    });
+    }, completionExecutor());
+  }
+
+  /** {@link #completions}, or the calling thread once it is shut down (after a stop). */
+  private Executor completionExecutor() {
+    ExecutorService c = completions;
+    return task -> {
+      try {
+        c.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    };
   }
 
   private static String causeOf(CompletableFuture<BlockInfo> failed) {
@@ -590,7 +665,7 @@ public final class IngestServer implements Receiver {
     /**
      * A connection that sends nothing for this long is closed. Default 60 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder idleTimeout(Duration timeout) {
@@ -602,7 +677,7 @@ public final class IngestServer implements Receiver {
      * Longest a client may take to send its handshake, or any one frame once its first byte
      * arrived (a frame trickled byte by byte, slowloris); then it is closed. Default 10 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder frameTimeout(Duration timeout) {
@@ -706,7 +781,7 @@ public final class IngestServer implements Receiver {
      * How long {@code onStop} waits for connections to close and batches being stored. Default
      * 30 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout 1 ms to 365 days
      * @return this builder
      */
     public Builder stopTimeout(Duration timeout) {
@@ -740,8 +815,15 @@ public final class IngestServer implements Receiver {
       return value;
     }
 
+    /** Longest duration an option takes: beyond it, nanosecond arithmetic would overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
     static Duration positive(Duration d, String option) {
       Objects.requireNonNull(d, option);
+      if (d.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException(option + " must be at most " + MAX_DURATION.toDays()
+            + " days, got " + d + ": give a finite timeout of at most a year");
+      }
       if (d.toMillis() < 1) {
         throw new IllegalArgumentException(option + " must be at least 1 ms, got " + d);
       }
