@@ -63,6 +63,13 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   private final Map<TopicPartition, ArrayDeque<Pending>> inFlight = new HashMap<>();
   private final Map<TopicPartition, Long> durable = new HashMap<>(); // not yet committed
   private final Map<TopicPartition, Long> stored = new HashMap<>(); // assigned partitions
+  // Durable positions of partitions this receiver stored before and does not hold now: recovered
+  // from the log at the first assignment (after a crash the group may hand some partitions back
+  // only once the dead member's session expires) or kept from partitions lost without
+  // revocation. Every block's metadata carries them on, so that when such a partition comes
+  // back it resumes after what the log holds, not at an older committed offset.
+  private final Map<TopicPartition, Long> carried = new HashMap<>();
+  private boolean recoveredPositionsLoaded;
   private final Backoff backoff;
   private volatile boolean stopping;
   private boolean closing; // polling thread only: the last commit is done, the consumer closes
@@ -174,7 +181,12 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     }
     Pending p = new Pending(Map.copyOf(blockNext));
     stored.putAll(blockNext);
-    ByteBuffer metadata = Positions.encode(stored);
+    Map<TopicPartition, Long> positions = stored;
+    if (!carried.isEmpty()) {
+      positions = new HashMap<>(carried);
+      positions.putAll(stored);
+    }
+    ByteBuffer metadata = Positions.encode(positions);
     if (metadata.remaining() > context.maxMetadataBytes()) {
       throw new IllegalStateException("receiver " + context.receiverId() + " holds positions of "
           + stored.size() + " partitions (" + metadata.remaining() + " bytes), over the "
@@ -390,10 +402,23 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
         + " offsets are not committed, the new owner reads them again", context.receiverId(),
         partitions);
     flush();
-    forget(partitions);
+    // Not committed: if a partition comes back, what this log holds of it is not read again.
+    for (TopicPartition tp : partitions) {
+      Long position = stored.get(tp);
+      if (position != null) {
+        carried.put(tp, position);
+      }
+    }
+    forgetAssigned(partitions);
   }
 
+  /** Revoked: their durable positions were committed, the group's offsets cover them. */
   private void forget(Collection<TopicPartition> partitions) {
+    carried.keySet().removeAll(partitions);
+    forgetAssigned(partitions);
+  }
+
+  private void forgetAssigned(Collection<TopicPartition> partitions) {
     Set<TopicPartition> gone = new HashSet<>(partitions);
     durable.keySet().removeAll(gone);
     stored.keySet().removeAll(gone);
@@ -411,6 +436,11 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     }
     Map<TopicPartition, Long> recovered = context.lastMetadata().map(Positions::decode)
         .orElse(Map.of());
+    if (!recoveredPositionsLoaded) {
+      recoveredPositionsLoaded = true;
+      carried.putAll(recovered);
+    }
+    carried.keySet().removeAll(partitions); // stored (and journaled) from here on
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
     for (TopicPartition tp : partitions) {
       Long durablePosition = recovered.get(tp);
