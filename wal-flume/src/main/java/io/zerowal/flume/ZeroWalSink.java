@@ -93,6 +93,9 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
   private long nextStartNanos;
   private long oversizeDropped;
   private RuntimeException startFailure; // why the last engine start failed, if it did
+  private volatile Thread batchThread; // the engine's thread while it runs the processor
+  // How long stop() waits past stopTimeoutMs before interrupting the processor, and after.
+  private static final long STOP_GRACE_MS = 2000;
 
   /** A sink whose processor is named by the {@code processor} key, as Flume creates sinks. */
   public ZeroWalSink() {
@@ -228,6 +231,9 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
   /**
    * Stops the engine gracefully: what was stored is processed (within {@code stopTimeoutMs}; the
    * rest stays in the logs for the next start). Called by Flume after the sink runner has ended.
+   * Bounded: a processor still running 2 s after {@code stopTimeoutMs} is interrupted, and one
+   * that ignores it is no longer waited for 2 s later (its engine frees the logs once it returns).
+   * Called from inside the processor, it returns at once and the engine stops after the batch.
    */
   @Override
   public synchronized void stop() {
@@ -235,12 +241,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
     engine = null;
     context = null;
     if (e != null) {
-      try {
-        e.stop();
-      } catch (RuntimeException ex) {
-        log.error("ZeroWalSink {}: the engine had failed: {}; what was stored and not processed"
-            + " stays in {} for the next start", getName(), ex.getMessage(), config.directory, ex);
-      }
+      stopEngine(e);
     }
     if (counter != null) {
       counter.stop();
@@ -248,6 +249,86 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
     super.stop();
     log.info("ZeroWalSink {} stopped; {} oversize events dropped since start", getName(),
         oversizeDropped);
+  }
+
+  /**
+   * Stops {@code e} gracefully, but waits no longer than {@code stopTimeoutMs} and a grace: the
+   * engine waits for a running batch, and a processor blocked on an output that never answers
+   * would hang the agent's shutdown. Past the timeout the processor's thread is interrupted;
+   * if it still does not return, the sink gives up waiting (the engine stops, and frees its
+   * logs, once the processor returns). Nothing is lost: what was not processed stays in the logs.
+   */
+  private void stopEngine(MicroBatchEngine e) {
+    if (batchThread == Thread.currentThread()) {
+      // stop() from inside the processor: the engine stops on a thread of its own once the
+      // processor returns; waiting here would wait for this very thread.
+      stopQuietly(e, getName());
+      return;
+    }
+    // getName() is synchronized on the sink, which stop() holds: the stopper takes it now.
+    String name = getName();
+    Thread stopper = new Thread(() -> stopQuietly(e, name), "zerowal-flume-stop-" + name);
+    stopper.setDaemon(true);
+    stopper.start();
+    boolean interrupted = false;
+    long timeoutMs = config.stopTimeout.toMillis();
+    try {
+      if (!join(stopper, timeoutMs + STOP_GRACE_MS)) {
+        Thread running = batchThread;
+        log.warn("ZeroWalSink {}: the processor has not returned within {} = {} ms: interrupting"
+            + " it ({})", getName(), config.key("stopTimeoutMs"), timeoutMs, running);
+        if (running != null) {
+          running.interrupt();
+        }
+        if (!join(stopper, STOP_GRACE_MS)) {
+          log.error("ZeroWalSink {}: the processor ignores interrupts and has not returned {} ms"
+              + " after {} = {} ms: the sink stops without waiting for it; the engine frees its"
+              + " logs in {} once it returns, and what was not processed stays there for the next"
+              + " start", getName(), STOP_GRACE_MS, config.key("stopTimeoutMs"), timeoutMs,
+              config.directory);
+        }
+      }
+    } catch (InterruptedException ex) {
+      interrupted = true;
+      log.warn("ZeroWalSink {}: interrupted while stopping its engine; it goes on stopping on"
+          + " thread {}", getName(), stopper.getName());
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean join(Thread t, long millis) throws InterruptedException {
+    t.join(millis);
+    return !t.isAlive();
+  }
+
+  private void stopQuietly(MicroBatchEngine e, String name) {
+    try {
+      e.stop();
+    } catch (RuntimeException ex) {
+      log.error("ZeroWalSink {}: the engine had failed: {}; what was stored and not processed"
+          + " stays in {} for the next start", name, ex.getMessage(), config.directory, ex);
+    }
+  }
+
+  /** Runs the user's processor, keeping its thread so that a stop past its timeout interrupts it. */
+  private final class TrackedProcessor implements BatchProcessor {
+    private final BatchProcessor delegate;
+
+    TrackedProcessor(BatchProcessor delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void process(io.zerowal.receiver.Batch batch) throws Exception {
+      batchThread = Thread.currentThread();
+      try {
+        delegate.process(batch);
+      } finally {
+        batchThread = null;
+      }
+    }
   }
 
   private void startEngine() {
@@ -260,7 +341,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
         .maxUnprocessedBytes(config.maxUnprocessedBytes)
         .gracefulStopTimeout(config.stopTimeout)
         .receiver(RECEIVER_ID, new ChannelReceiver())
-        .processor(processor);
+        .processor(new TrackedProcessor(processor));
     if (storages != null) {
       b = storages.apply(b);
     } else {
