@@ -75,10 +75,14 @@ class ZeroWalSinkHostileTest {
   }
 
   private static void put(MemoryChannel ch, int count) {
+    put(ch, count, 0);
+  }
+
+  private static void put(MemoryChannel ch, int count, int padding) {
     Transaction tx = ch.getTransaction();
     tx.begin();
     for (int i = 0; i < count; i++) {
-      ch.put(EventBuilder.withBody("event-" + i, StandardCharsets.UTF_8));
+      ch.put(EventBuilder.withBody("event-" + i + "x".repeat(padding), StandardCharsets.UTF_8));
     }
     tx.commit();
     tx.close();
@@ -181,5 +185,98 @@ class ZeroWalSinkHostileTest {
     assertThatThrownBy(() -> s.configure(keys)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("k1.maxBlockBytes").hasMessageContaining("k1.dataSegmentSize")
         .hasMessageContaining("65536");
+  }
+
+  @Test
+  void theLogDirectoryDeletedUnderARunningSinkFailsTheStoresAndNothingIsCommitted()
+      throws Exception {
+    channel = memoryChannel();
+    ZeroWalSink s = new ZeroWalSink(batch -> { });
+    s.setName("k1");
+    s.setChannel(channel);
+    Path wal = dir.resolve("wal");
+    s.configure(new Context(Map.of("directory", wal.toString(), "batchIntervalMs", "600000",
+        "restartBackoffMs", "600000", "durability", "SYNC")));
+    s.start();
+    sink = s;
+    put(channel, 10);
+    assertThat(s.process()).isEqualTo(org.apache.flume.Sink.Status.READY);
+
+    deleteTree(wal); // a careless cleanup while the agent runs
+
+    // Within a few transactions the logs notice: stores fail, the transactions roll back.
+    int committedAfterDelete = 0;
+    EventDeliveryException failure = null;
+    for (int i = 0; i < 50 && failure == null; i++) {
+      put(channel, 10);
+      try {
+        s.process();
+        committedAfterDelete += 10;
+        Thread.sleep(20);
+      } catch (EventDeliveryException e) {
+        failure = e;
+      }
+    }
+    System.out.println("committed after the delete: " + committedAfterDelete + "; " + failure);
+    assertThat(failure).as("a store fails once the directory is gone").isNotNull();
+    assertThat(failure).hasMessageContaining(wal.toString());
+    assertThat(channelSize()).as("the failed transaction rolled back").isEqualTo(10);
+  }
+
+  @Test
+  void aSegmentDeletedBeforeARestartIsNamedAndNothingIsTakenFromTheChannel() throws Exception {
+    channel = memoryChannel();
+    Path wal = dir.resolve("wal");
+    Map<String, String> keys = Map.of("directory", wal.toString(), "batchIntervalMs", "600000",
+        "restartBackoffMs", "0", "dataSegmentSize", "16384", "maxBlockBytes", "8192");
+    ZeroWalSink s = new ZeroWalSink(batch -> { });
+    s.setName("k1");
+    s.setChannel(channel);
+    s.configure(new Context(keys));
+    s.start();
+    sink = s;
+    for (int i = 0; i < 10; i++) {
+      put(channel, 10, 500);
+      s.process();
+    }
+    s.engine().stopNow(); // as a crash: nothing processed, every block acknowledged
+    s.stop();
+    Path first = wal.resolve("flume").resolve(String.format("%020d.wal", 0));
+    assertThat(first).exists();
+    java.nio.file.Files.delete(first);
+
+    ZeroWalSink restarted = new ZeroWalSink(batch -> { });
+    restarted.setName("k1");
+    restarted.setChannel(channel);
+    restarted.configure(new Context(keys));
+    restarted.start();
+    sink = restarted;
+    put(channel, 5);
+    assertThatThrownBy(restarted::process).isInstanceOf(EventDeliveryException.class)
+        .hasMessageContaining("could not start");
+    assertThat(channelSize()).isEqualTo(5);
+  }
+
+  private int channelSize() {
+    int n = 0;
+    Transaction tx = channel.getTransaction();
+    tx.begin();
+    try {
+      while (channel.take() != null) {
+        n++;
+      }
+    } finally {
+      tx.rollback();
+      tx.close();
+    }
+    return n;
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var paths = java.nio.file.Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
   }
 }
