@@ -53,11 +53,12 @@ final class SinkConfig {
   final Duration stopTimeout;
 
   private SinkConfig(String sinkName, Context c) {
-    this.sinkName = sinkName;
+    // A sink built in code may have no name (setName not called): messages then say "<sink>".
+    this.sinkName = sinkName == null || sinkName.isBlank() ? "<sink>" : sinkName;
     String dir = c.getString(DIRECTORY);
     if (dir == null || dir.isBlank()) {
       throw fail(DIRECTORY, dir, "is required: the directory of the sink's logs, one per sink,"
-          + " e.g. " + sinkName + ".directory = /var/lib/flume/zerowal/" + sinkName);
+          + " e.g. " + this.sinkName + ".directory = /var/lib/flume/zerowal/" + this.sinkName);
     }
     try {
       this.directory = Path.of(dir.trim());

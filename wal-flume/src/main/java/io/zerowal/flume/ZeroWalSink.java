@@ -132,7 +132,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
     SinkConfig c = SinkConfig.parse(getName(), context);
     if (givenProcessor != null) {
       if (c.processorClass != null) {
-        throw new ConfigurationException("ZeroWalSink " + getName() + ": " + c.key("processor")
+        throw new ConfigurationException("ZeroWalSink " + c.sinkName + ": " + c.key("processor")
             + " = " + c.processorClass + " is set, but this sink was built with a processor: remove"
             + " the key, or build the sink without one");
       }

@@ -279,4 +279,35 @@ class ZeroWalSinkHostileTest {
       }
     }
   }
+
+  @Test
+  void aSinkBuiltInCodeWithoutANameGetsMessagesWithoutNull() {
+    ZeroWalSink s = new ZeroWalSink(batch -> { });
+
+    assertThatThrownBy(() -> s.configure(new Context(Map.of())))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("directory is required").hasMessageNotContaining("null");
+    assertThatThrownBy(() -> s.configure(new Context(Map.of("directory", dir.toString(),
+        "batchSize", "-1")))).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("batchSize = \"-1\" is out of range")
+        .hasMessageNotContaining("null");
+  }
+
+  @Test
+  void aDirectoryThatIsAFileIsNamedWhenTheSinkTriesToStart() throws Exception {
+    Path file = dir.resolve("not-a-directory");
+    java.nio.file.Files.writeString(file, "x");
+    channel = memoryChannel();
+    ZeroWalSink s = new ZeroWalSink(batch -> { });
+    s.setName("k1");
+    s.setChannel(channel);
+    s.configure(new Context(Map.of("directory", file.toString(), "restartBackoffMs", "0")));
+    s.start();
+    sink = s;
+    put(channel, 3);
+
+    assertThatThrownBy(s::process).isInstanceOf(EventDeliveryException.class)
+        .hasMessageContaining("could not start").hasMessageContaining(file.toString());
+    assertThat(channelSize()).isEqualTo(3);
+  }
 }
