@@ -12,6 +12,8 @@ import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -390,6 +392,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
       }
       counter.addToEventDrainAttemptCount(taken);
       storeDurably(ctx, records);
+      checkLogsStillThere();
       tx.commit();
       committed = true;
       counter.addToEventDrainSuccessCount(records.size());
@@ -457,6 +460,29 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
       records.add(EventFormat.encode(event));
     }
     return taken;
+  }
+
+  /**
+   * Refuses to commit if a log's lock file is gone: the log directory was deleted (or cleaned)
+   * under the running sink, and the blocks just stored went to files that no longer exist. The
+   * core notices within its lock check interval (100 ms) and fails the log; a commit in that
+   * window would acknowledge events kept nowhere. Two stats per transaction, against an fsync.
+   */
+  private void checkLogsStillThere() throws EventDeliveryException {
+    if (storages != null) {
+      return; // storages given by a test: no directory
+    }
+    for (Path lock : new Path[] {
+        config.directory.resolve(RECEIVER_ID).resolve(LocalStorage.LOCK_FILE),
+        config.directory.resolve(METADATA_DIRECTORY).resolve(LocalStorage.LOCK_FILE)}) {
+      if (!Files.exists(lock)) {
+        throw new EventDeliveryException("ZeroWalSink " + getName() + ": " + lock
+            + " is gone: the log directory " + config.directory.toAbsolutePath() + " was deleted"
+            + " or cleaned under the running sink, so the blocks just stored may be kept nowhere;"
+            + " the transaction is rolled back and the channel keeps its events (keep temp"
+            + " cleaners and scripts away from " + config.key("directory") + ")");
+      }
+    }
   }
 
   /** The event's headers for a message, cut at 200 characters. */
