@@ -31,6 +31,10 @@ final class SinkConfig {
   static final String RESTART_BACKOFF_MS = "restartBackoffMs";
   static final String STOP_TIMEOUT_MS = "stopTimeoutMs";
 
+  // What a data segment keeps besides one block (the engine's rule: maxBlockBytes at most
+  // dataSegmentSize - 1024).
+  private static final long SEGMENT_OVERHEAD = 1024;
+
   /** What the sink does with an event whose encoding cannot fit in a block. */
   enum Oversize { FAIL, DROP }
 
@@ -49,11 +53,12 @@ final class SinkConfig {
   final Duration stopTimeout;
 
   private SinkConfig(String sinkName, Context c) {
-    this.sinkName = sinkName;
+    // A sink built in code may have no name (setName not called): messages then say "<sink>".
+    this.sinkName = sinkName == null || sinkName.isBlank() ? "<sink>" : sinkName;
     String dir = c.getString(DIRECTORY);
     if (dir == null || dir.isBlank()) {
       throw fail(DIRECTORY, dir, "is required: the directory of the sink's logs, one per sink,"
-          + " e.g. " + sinkName + ".directory = /var/lib/flume/zerowal/" + sinkName);
+          + " e.g. " + this.sinkName + ".directory = /var/lib/flume/zerowal/" + this.sinkName);
     }
     try {
       this.directory = Path.of(dir.trim());
@@ -71,6 +76,15 @@ final class SinkConfig {
     this.maxUnprocessedBytes = number(c, MAX_UNPROCESSED_BYTES, Long.MAX_VALUE, 1,
         Long.MAX_VALUE);
     this.dataSegmentSize = number(c, DATA_SEGMENT_SIZE, 64L << 20, 4096, 1L << 40);
+    if (maxBlockBytes > dataSegmentSize - SEGMENT_OVERHEAD) {
+      // The engine refuses it too, but only at start, where the sink would retry it for ever.
+      throw new ConfigurationException("ZeroWalSink " + sinkName + ": " + key(MAX_BLOCK_BYTES)
+          + " = " + maxBlockBytes + " does not fit in " + key(DATA_SEGMENT_SIZE) + " = "
+          + dataSegmentSize + " (a block needs " + SEGMENT_OVERHEAD + " bytes of the segment for"
+          + " framing): raise " + key(DATA_SEGMENT_SIZE) + " to at least "
+          + ((long) maxBlockBytes + SEGMENT_OVERHEAD) + " or lower " + key(MAX_BLOCK_BYTES)
+          + " to at most " + Math.max(0, dataSegmentSize - SEGMENT_OVERHEAD));
+    }
     this.oversize = parseEnum(c, OVERSIZE_EVENTS, Oversize.class, Oversize.FAIL);
     this.restartBackoff = Duration.ofMillis(number(c, RESTART_BACKOFF_MS, 5000, 0,
         Duration.ofHours(1).toMillis()));

@@ -12,6 +12,8 @@ import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -93,6 +95,9 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
   private long nextStartNanos;
   private long oversizeDropped;
   private RuntimeException startFailure; // why the last engine start failed, if it did
+  private volatile Thread batchThread; // the engine's thread while it runs the processor
+  // How long stop() waits past stopTimeoutMs before interrupting the processor, and after.
+  private static final long STOP_GRACE_MS = 2000;
 
   /** A sink whose processor is named by the {@code processor} key, as Flume creates sinks. */
   public ZeroWalSink() {
@@ -129,7 +134,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
     SinkConfig c = SinkConfig.parse(getName(), context);
     if (givenProcessor != null) {
       if (c.processorClass != null) {
-        throw new ConfigurationException("ZeroWalSink " + getName() + ": " + c.key("processor")
+        throw new ConfigurationException("ZeroWalSink " + c.sinkName + ": " + c.key("processor")
             + " = " + c.processorClass + " is set, but this sink was built with a processor: remove"
             + " the key, or build the sink without one");
       }
@@ -228,6 +233,9 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
   /**
    * Stops the engine gracefully: what was stored is processed (within {@code stopTimeoutMs}; the
    * rest stays in the logs for the next start). Called by Flume after the sink runner has ended.
+   * Bounded: a processor still running 2 s after {@code stopTimeoutMs} is interrupted, and one
+   * that ignores it is no longer waited for 2 s later (its engine frees the logs once it returns).
+   * Called from inside the processor, it returns at once and the engine stops after the batch.
    */
   @Override
   public synchronized void stop() {
@@ -235,12 +243,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
     engine = null;
     context = null;
     if (e != null) {
-      try {
-        e.stop();
-      } catch (RuntimeException ex) {
-        log.error("ZeroWalSink {}: the engine had failed: {}; what was stored and not processed"
-            + " stays in {} for the next start", getName(), ex.getMessage(), config.directory, ex);
-      }
+      stopEngine(e);
     }
     if (counter != null) {
       counter.stop();
@@ -248,6 +251,86 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
     super.stop();
     log.info("ZeroWalSink {} stopped; {} oversize events dropped since start", getName(),
         oversizeDropped);
+  }
+
+  /**
+   * Stops {@code e} gracefully, but waits no longer than {@code stopTimeoutMs} and a grace: the
+   * engine waits for a running batch, and a processor blocked on an output that never answers
+   * would hang the agent's shutdown. Past the timeout the processor's thread is interrupted;
+   * if it still does not return, the sink gives up waiting (the engine stops, and frees its
+   * logs, once the processor returns). Nothing is lost: what was not processed stays in the logs.
+   */
+  private void stopEngine(MicroBatchEngine e) {
+    if (batchThread == Thread.currentThread()) {
+      // stop() from inside the processor: the engine stops on a thread of its own once the
+      // processor returns; waiting here would wait for this very thread.
+      stopQuietly(e, getName());
+      return;
+    }
+    // getName() is synchronized on the sink, which stop() holds: the stopper takes it now.
+    String name = getName();
+    Thread stopper = new Thread(() -> stopQuietly(e, name), "zerowal-flume-stop-" + name);
+    stopper.setDaemon(true);
+    stopper.start();
+    boolean interrupted = false;
+    long timeoutMs = config.stopTimeout.toMillis();
+    try {
+      if (!join(stopper, timeoutMs + STOP_GRACE_MS)) {
+        Thread running = batchThread;
+        log.warn("ZeroWalSink {}: the processor has not returned within {} = {} ms: interrupting"
+            + " it ({})", getName(), config.key("stopTimeoutMs"), timeoutMs, running);
+        if (running != null) {
+          running.interrupt();
+        }
+        if (!join(stopper, STOP_GRACE_MS)) {
+          log.error("ZeroWalSink {}: the processor ignores interrupts and has not returned {} ms"
+              + " after {} = {} ms: the sink stops without waiting for it; the engine frees its"
+              + " logs in {} once it returns, and what was not processed stays there for the next"
+              + " start", getName(), STOP_GRACE_MS, config.key("stopTimeoutMs"), timeoutMs,
+              config.directory);
+        }
+      }
+    } catch (InterruptedException ex) {
+      interrupted = true;
+      log.warn("ZeroWalSink {}: interrupted while stopping its engine; it goes on stopping on"
+          + " thread {}", getName(), stopper.getName());
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean join(Thread t, long millis) throws InterruptedException {
+    t.join(millis);
+    return !t.isAlive();
+  }
+
+  private void stopQuietly(MicroBatchEngine e, String name) {
+    try {
+      e.stop();
+    } catch (RuntimeException ex) {
+      log.error("ZeroWalSink {}: the engine had failed: {}; what was stored and not processed"
+          + " stays in {} for the next start", name, ex.getMessage(), config.directory, ex);
+    }
+  }
+
+  /** Runs the user's processor, keeping its thread so that a stop past its timeout interrupts it. */
+  private final class TrackedProcessor implements BatchProcessor {
+    private final BatchProcessor delegate;
+
+    TrackedProcessor(BatchProcessor delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void process(io.zerowal.receiver.Batch batch) throws Exception {
+      batchThread = Thread.currentThread();
+      try {
+        delegate.process(batch);
+      } finally {
+        batchThread = null;
+      }
+    }
   }
 
   private void startEngine() {
@@ -260,7 +343,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
         .maxUnprocessedBytes(config.maxUnprocessedBytes)
         .gracefulStopTimeout(config.stopTimeout)
         .receiver(RECEIVER_ID, new ChannelReceiver())
-        .processor(processor);
+        .processor(new TrackedProcessor(processor));
     if (storages != null) {
       b = storages.apply(b);
     } else {
@@ -309,6 +392,7 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
       }
       counter.addToEventDrainAttemptCount(taken);
       storeDurably(ctx, records);
+      checkLogsStillThere();
       tx.commit();
       committed = true;
       counter.addToEventDrainSuccessCount(records.size());
@@ -376,6 +460,29 @@ public final class ZeroWalSink extends AbstractSink implements Configurable, Bat
       records.add(EventFormat.encode(event));
     }
     return taken;
+  }
+
+  /**
+   * Refuses to commit if a log's lock file is gone: the log directory was deleted (or cleaned)
+   * under the running sink, and the blocks just stored went to files that no longer exist. The
+   * core notices within its lock check interval (100 ms) and fails the log; a commit in that
+   * window would acknowledge events kept nowhere. Two stats per transaction, against an fsync.
+   */
+  private void checkLogsStillThere() throws EventDeliveryException {
+    if (storages != null) {
+      return; // storages given by a test: no directory
+    }
+    for (Path lock : new Path[] {
+        config.directory.resolve(RECEIVER_ID).resolve(LocalStorage.LOCK_FILE),
+        config.directory.resolve(METADATA_DIRECTORY).resolve(LocalStorage.LOCK_FILE)}) {
+      if (!Files.exists(lock)) {
+        throw new EventDeliveryException("ZeroWalSink " + getName() + ": " + lock
+            + " is gone: the log directory " + config.directory.toAbsolutePath() + " was deleted"
+            + " or cleaned under the running sink, so the blocks just stored may be kept nowhere;"
+            + " the transaction is rolled back and the channel keeps its events (keep temp"
+            + " cleaners and scripts away from " + config.key("directory") + ")");
+      }
+    }
   }
 
   /** The event's headers for a message, cut at 200 characters. */

@@ -37,6 +37,11 @@ class BatchFileWriterTest {
     Configurables.configure(channel, new Context(Map.of("keep-alive", "0")));
     channel.start();
     ZeroWalSink sink = new ZeroWalSink(batch -> {
+      if (batch.recordCount() == 0) {
+        // Empty batches run every 10 ms from the start: crashing on one before process() stored
+        // the events would fail the wrong engine, and the test would wait for the next for good.
+        return;
+      }
       writer.process(batch);
       batchTimes.add(batch.batchTime());
       if (crashedOnce.compareAndSet(false, true)) {
