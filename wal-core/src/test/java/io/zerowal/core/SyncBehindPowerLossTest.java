@@ -32,8 +32,8 @@ import net.jqwik.api.statistics.Statistics;
  * Power loss while groups are synced behind the writer: many appenders, writes and syncs slowed
  * down a little so that appends queue up behind a group and the writer writes the next group while
  * one is in flight (syncs run behind the writer in most samples: see the statistics), small
- * segments so that rolls wait for those syncs, and a crash ({@link MemoryStorage#crash(long)}, through
- * {@link CrashingStorage}) at a random point. Every acknowledged record must survive at the
+ * segments so that rolls wait for those syncs, and a crash ({@link MemoryStorage#crash(long)},
+ * through {@link CrashingStorage}) at a random point. Every acknowledged record must survive at the
  * sequence its handle names, and the survivor must hold, per appender, a prefix of what it
  * appended (the model of {@link CrashPropertyTest}). Each sample prints its seed.
  */
@@ -105,7 +105,10 @@ class SyncBehindPowerLossTest {
     }
   }
 
-  /** Delays every segment write by up to 100 µs and sync by up to 200 µs; counts the syncs run by the sync thread. */
+  /**
+   * Delays every segment write by up to 100 µs and every sync by up to 200 µs; counts the syncs
+   * run by the sync thread.
+   */
   private static final class SlowSyncs extends ForwardingStorage {
     final AtomicInteger behind = new AtomicInteger();
 
