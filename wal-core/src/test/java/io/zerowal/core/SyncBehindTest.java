@@ -193,6 +193,34 @@ class SyncBehindTest {
         .containsExactlyElementsOf(TestLogs.payloads(1 + 2 * N, SIZE));
   }
 
+  @Test
+  void aCallbackOnTheSyncThreadMayCloseTheLogButNotWaitForAnAppend() throws Exception {
+    Scene s = new Scene(64 << 20);
+    s.setUp(false);
+    assertThat(TestLogs.eventually(() -> s.log.stats().groups() == 3)).isTrue();
+    CompletableFuture<String> seen = new CompletableFuture<>();
+    // B is small: the sync thread completes it itself, running this callback.
+    s.b.get(0).thenRun(() -> {
+      String name = Thread.currentThread().getName();
+      try {
+        s.c.get(0).join();
+        seen.complete(name + " waited for an append of its own log");
+      } catch (IllegalStateException refused) {
+        s.log.close(); // must not wait for the writer, which waits for this thread
+        seen.complete(name);
+      }
+    });
+    s.storage.gateSyncs = false;
+    s.storage.syncPermits.release(10);
+    assertThat(seen).succeedsWithin(WAIT).asString().startsWith("zerowal-sync[");
+    for (CompletableFuture<RecordHandle> f : concat(s.b, s.c)) {
+      assertThat(f).succeedsWithin(WAIT);
+    }
+    assertThat(CompletableFuture.runAsync(s.log::close)).succeedsWithin(WAIT);
+    assertThat(s.storage.violations).isEmpty();
+    assertThat(s.recoverAll()).hasSize(1 + 2 * N);
+  }
+
   private static <T> List<T> concat(List<T> x, List<T> y) {
     List<T> all = new ArrayList<>(x);
     all.addAll(y);
