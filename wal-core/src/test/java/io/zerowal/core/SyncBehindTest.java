@@ -118,6 +118,8 @@ class SyncBehindTest {
     assertThat(TestLogs.eventually(() -> s.completed.size() == 1 + 2 * N)).isTrue();
     assertThat(s.completed).isSorted();
     assertThat(s.log.stats().syncs()).as("a, B and C: one sync each").isEqualTo(3);
+    assertThat(s.log.stats().appendLatency().count()).as("latency recorded per record at durability")
+        .isEqualTo(1 + 2 * N);
     s.log.close();
     assertThat(s.storage.violations).isEmpty();
     assertThat(LogFixture.payloadsOf(s.recoverAll()))
