@@ -145,7 +145,13 @@ final class SyncBehind implements Runnable {
         taken = batch;
         busy = true;
       }
-      syncAndPassOn(taken);
+      try {
+        syncAndPassOn(taken);
+      } catch (Throwable t) {
+        // Not a sync failure (those are handled inside): an error passing the batch on. The writer
+        // must not wait forever for this batch, so the log fails; futures already completed stay so.
+        failAll(taken, t);
+      }
       synchronized (this) {
         taken.clear();
         busy = false;
@@ -198,14 +204,18 @@ final class SyncBehind implements Runnable {
     fail(rest, failure);
   }
 
+  /**
+   * Fails the futures of {@code groups} (a no-op for those already completed). Their bytes stay
+   * counted, as for a group the writer fails: the log is dead and its appenders are woken as it
+   * stops. A group the completer already completed has its links cut: the walk ends there.
+   */
   private void fail(ArrayDeque<Written> groups, LogFailedException failure) {
     for (Written w : groups) {
       PendingAppend p = w.first();
-      for (int i = 0; i < w.count(); i++) {
+      for (int i = 0; i < w.count() && p != null; i++) {
         p.completeExceptionally(failure);
         p = p.next;
       }
-      writer.release(w.bytes());
     }
   }
 }
