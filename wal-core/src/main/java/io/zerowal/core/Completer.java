@@ -53,8 +53,9 @@ final class Completer implements Runnable {
    * <p>Completing on this thread pays off by overlapping the completions with the writer's next
    * write and sync, whose time grows with the group's bytes; the hand-off itself (a thread
    * wake-up per group) costs the same whatever the bytes. The thresholds below come from the
-   * measurements in docs/BENCHMARKS.md ("Inline completion"). Writer thread only; waits if 1,024
-   * groups are still completing.
+   * measurements in docs/BENCHMARKS.md ("Inline completion"). One thread at a time: the writer,
+   * or {@link SyncBehind} while it holds synced groups (its monitor orders the two); waits if
+   * 1,024 groups are still completing.
    */
   void submit(PendingAppend first, int count, long bytes) {
     if ((count <= INLINE_GROUP || bytes < (long) count * INLINE_AVERAGE_FRAME)

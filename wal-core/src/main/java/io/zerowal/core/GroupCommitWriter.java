@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * a lone appender pays one sync, a crowd shares one. Appenders are held back by
  * {@link PendingBytes}.
  *
+ * <p>In {@link Durability#SYNC}, when another append already waits behind a group (or a sync is
+ * already in flight), the group's sync, tail and hand-over to the completer are left to
+ * {@link SyncBehind}, so that the next group is written while the previous one is synced; a lone
+ * appender's group is synced inline, with no thread hand-off.
+ *
  * <p>A failed write, sync or roll poisons the log: the group and everything after it fail with
  * {@link LogFailedException} and the file is never written again (after a failed fsync the kernel
  * may have dropped the dirty pages, so a retry could report success for lost data).
@@ -64,6 +69,14 @@ final class GroupCommitWriter implements Runnable {
   /** Syncs the open segment ahead of its seal; FLUSH and NONE only (SYNC syncs every group). */
   private final BackgroundSyncer syncer;
   private final long backgroundSyncInterval;
+  /** Syncs written groups while the next is written; SYNC only (null for FLUSH and NONE). */
+  private final SyncBehind syncBehind;
+  /**
+   * Held by the writer around every write, and by whoever poisons the log while setting the
+   * failure: once the log has failed no write starts (a failure of {@link SyncBehind} comes from
+   * another thread).
+   */
+  private final Object writeGuard = new Object();
   /** Bytes written to the open segment since its last background sync request. */
   private long unsyncedBytes;
   private final Thread thread;
@@ -122,17 +135,23 @@ final class GroupCommitWriter implements Runnable {
     this.syncer = config.durability == Durability.SYNC ? null
         : new BackgroundSyncer("zerowal-syncer[" + storage.describe() + "]");
     this.backgroundSyncInterval = BackgroundSyncer.interval(config.segmentSize);
+    this.syncBehind = config.durability != Durability.SYNC ? null
+        : new SyncBehind(this, completer, appendLatency, "zerowal-sync[" + storage.describe() + "]");
   }
 
   void start() {
     completer.start();
+    if (syncBehind != null) {
+      syncBehind.start();
+    }
     windowStartNanos = System.nanoTime(); // no append came before: the log is not open yet
     thread.start();
   }
 
   /** Whether {@code t} is one of the log's own threads, which must never wait for the log to stop. */
   boolean isLogThread(Thread t) {
-    return t == thread || t == completer.thread();
+    return t == thread || t == completer.thread()
+        || (syncBehind != null && t == syncBehind.thread());
   }
 
   LogId logId() {
@@ -227,6 +246,9 @@ final class GroupCommitWriter implements Runnable {
     } catch (Throwable t) {
       poison(t, null);
     } finally {
+      if (syncBehind != null) {
+        syncBehind.stop(); // syncs or fails what it holds, before completer and segment close
+      }
       completer.finish(); // every durable group's futures complete before the log reports closed
       state = TERMINATED;
       failQueued();
@@ -300,6 +322,17 @@ final class GroupCommitWriter implements Runnable {
       writeStaged();
       switch (config.durability) {
         case SYNC:
+          if (syncBehind != null) {
+            long oldest = Math.max(windowStartNanos, wokenNanos);
+            Tail tail = new Tail(segment.baseSequence, segment.position(), nextSequence);
+            if (syncBehind.handOver(segment.output, first, count, groupBytes, tail, oldest,
+                p != null || queue.first() != null)) {
+              windowStartNanos = p == null ? startNanos : oldest;
+              publishCounts();
+              groups++;
+              return; // synced, published and completed by syncBehind
+            }
+          }
           segment.output.sync();
           syncs++;
           break;
@@ -328,7 +361,12 @@ final class GroupCommitWriter implements Runnable {
   }
 
   private void publishTail() {
-    index.publish(new Tail(segment.baseSequence, segment.position(), nextSequence));
+    publish(new Tail(segment.baseSequence, segment.position(), nextSequence));
+  }
+
+  /** Publishes {@code t} to readers: by the writer, or by {@link SyncBehind} while it holds groups. */
+  void publish(Tail t) {
+    index.publish(t);
   }
 
   private void publishCounts() {
@@ -358,7 +396,11 @@ final class GroupCommitWriter implements Runnable {
 
   /** Writes everything framed so far with one gathering write. */
   private void writeStaged() throws IOException {
-    long written = buffer.writeTo(segment.output);
+    long written;
+    synchronized (writeGuard) {
+      checkNotFailed();
+      written = buffer.writeTo(segment.output);
+    }
     if (written > 0) {
       writes++;
       if (syncer != null) {
@@ -384,6 +426,9 @@ final class GroupCommitWriter implements Runnable {
   }
 
   private void seal() throws IOException {
+    if (syncBehind != null) {
+      syncBehind.awaitSynced(); // no sync behind on the output being sealed; the seal's covers all
+    }
     if (syncer != null) {
       syncer.quiesce(segment.output);
       checkBackgroundSync();
@@ -402,16 +447,47 @@ final class GroupCommitWriter implements Runnable {
   // ---------------------------------------------------------------- failure
 
   private void poison(Throwable cause, PendingAppend groupFirst) {
-    if (failure == null) {
-      failure = new LogFailedException("writing the log on " + storage.describe() + " failed ("
-          + cause + "); the log takes no more writes. Records acknowledged before the failure are"
-          + " durable: close the log and open it again to recover", cause);
-      log.error("log on {} poisoned: {}", storage.describe(), cause.toString());
-    }
-    state = TERMINATED;
+    setFailure(cause);
     for (PendingAppend p = groupFirst; p != null; p = p.next) {
       p.payload = null;
       p.completeExceptionally(failure);
+    }
+  }
+
+  /** Records the first failure and stops taking appends; returns the failure. Any thread. */
+  private LogFailedException setFailure(Throwable cause) {
+    synchronized (writeGuard) {
+      if (failure == null) {
+        failure = new LogFailedException("writing the log on " + storage.describe() + " failed ("
+            + cause + "); the log takes no more writes. Records acknowledged before the failure"
+            + " are durable: close the log and open it again to recover", cause);
+        log.error("log on {} poisoned: {}", storage.describe(), cause.toString());
+      }
+      state = TERMINATED;
+      return failure;
+    }
+  }
+
+  /**
+   * A sync of {@link SyncBehind} failed: poisons the log (no write starts after this returns) and
+   * wakes the writer so that it fails what is queued and exits. Returns the failure.
+   */
+  LogFailedException poisonBehind(Throwable cause) {
+    LogFailedException f = setFailure(cause);
+    LockSupport.unpark(thread);
+    return f;
+  }
+
+  /** The log's failure, or null. */
+  LogFailedException failure() {
+    return failure;
+  }
+
+  /** Throws the log's failure if it has failed. */
+  void checkNotFailed() {
+    LogFailedException f = failure;
+    if (f != null) {
+      throw new LogFailedException(f.getMessage(), f.getCause());
     }
   }
 
@@ -466,7 +542,8 @@ final class GroupCommitWriter implements Runnable {
 
   /** Counters since open; syncs include the background syncer's. */
   LogStats stats(long firstSequence, long nextSequence, int segments, long segmentBytes) {
-    long allSyncs = syncs + (syncer == null ? 0 : syncer.syncs());
+    long allSyncs = syncs + (syncer == null ? 0 : syncer.syncs())
+        + (syncBehind == null ? 0 : syncBehind.syncs());
     return new LogStats(records, payloadBytes, groups, writes, allSyncs, rolls, pendingBytes.get(),
         firstSequence, nextSequence, segments, segmentBytes, appendLatency.snapshot());
   }

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Durations counted in log-linear buckets (8 per power of two: a percentile is within 12.5% of the
- * true value), fixed size, no allocation when recording. One thread records (the log's writer, once
- * per commit group, with the group's record count as weight); any thread takes a
+ * true value), fixed size, no allocation when recording. One thread at a time records (the log's
+ * writer, or its {@link SyncBehind} while that holds groups, once per commit group, with the
+ * group's record count as weight); any thread takes a
  * {@link #snapshot()}. Recording is a plain read and an ordered write per touched slot, no lock and
  * no compare-and-set: safe because there is one recorder.
  */

@@ -51,7 +51,10 @@ public final class LogStats {
     return payloadBytes;
   }
 
-  /** {@return commit groups: each ends in one durability point for all its records} */
+  /**
+   * {@return commit groups: each ends in one durability point for all its records (in
+   * {@link Durability#SYNC} one sync may end several groups written while the previous one ran)}
+   */
   public long groups() {
     return groups;
   }

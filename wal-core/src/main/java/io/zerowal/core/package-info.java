@@ -30,7 +30,8 @@
  *       (back-pressure), {@code GroupCommitWriter} (the one writer thread: drain, frame, write,
  *       sync once, complete), {@code GroupBuffer} (a group's frames for the gathering write),
  *       {@code OpenSegment} (the segment being written and its {@code seal()}),
- *       {@code Completer} (completes futures off the writer thread), {@code LogFuture} (refuses
+ *       {@code Completer} (completes futures off the writer thread), {@code SyncBehind} (SYNC:
+ *       syncs written groups while the writer writes the next), {@code LogFuture} (refuses
  *       waits that would deadlock the log), {@code BackgroundSyncer}, {@code SegmentPreallocator},
  *       {@code LatencyHistogram} (append-to-durable latency, recorded once per group).</li>
  *   <li><b>Reading</b>: {@code SegmentIndex} and {@code Tail} (what readers may read, lock-free),
@@ -54,7 +55,10 @@
  * {@code FramesCrc}), writes the group with one gathering write, syncs or flushes once per
  * {@link io.zerowal.core.Durability}, publishes the new {@code Tail} to the {@code SegmentIndex}, and
  * hands the group to the {@code Completer} (or completes it inline when small): each future
- * completes with its signed {@code RecordHandle}. When the segment is full, {@code OpenSegment.seal()}
+ * completes with its signed {@code RecordHandle}. In SYNC, when more appends already wait (or a
+ * sync is in flight), the sync, the tail and the hand-over to the {@code Completer} are left to
+ * {@code SyncBehind}, whose next sync covers every group written before it starts, while the
+ * writer writes the next group; a lone appender is synced inline. When the segment is full, {@code OpenSegment.seal()}
  * writes the footer and syncs before the next segment is created.
  *
  * <h2>One recovery</h2>
@@ -66,7 +70,7 @@
  * writer. The result, an index of closed segments, an {@code OpenSegment} to continue in and a
  * {@link io.zerowal.core.RecoveryReport}, is handed to the writer.
  *
- * <p>Threads of an open log: the writer, the completer, and, when used, the background syncer
- * (FLUSH/NONE) and the preallocator. Callers' threads append and read concurrently.
+ * <p>Threads of an open log: the writer, the completer, the sync-behind thread (SYNC) or, when
+ * used, the background syncer (FLUSH/NONE), and the preallocator. Callers' threads append and read concurrently.
  */
 package io.zerowal.core;
