@@ -56,12 +56,18 @@ class StatsTest {
       await(f);
     }
 
+    // A group's bytes are released just after its futures complete: wait for that, bounded.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestLogs.WAIT_SECONDS);
+    while (log.stats().pendingBytes() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
     LogStats stats = log.stats();
     assertThat(stats.records()).isEqualTo(log.nextSequence())
         .isGreaterThan(threads * perThread);
     assertThat(stats.groups()).isLessThan(stats.records());
     assertThat(stats.segmentsRolled()).isZero();
-    assertThat(stats.syncs()).isEqualTo(stats.groups());
+    // One sync per group, or fewer when one sync behind the writer covered several groups.
+    assertThat(stats.syncs()).isBetween(1L, stats.groups());
     assertThat(storage.syncs.get()).isEqualTo(stats.syncs());
     assertThat(stats.averageGroupSize()).isGreaterThan(1.0);
     assertThat(stats.pendingBytes()).isZero();
