@@ -5,15 +5,19 @@
 package io.zerowal.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -63,11 +67,17 @@ class KafkaHostileIT {
     try (KafkaProducer<byte[], byte[]> p = broker.producer()) {
       LocalBroker.produce(p, topic, PARTITIONS, 0, SMALL / 2, 1024);
       // Near the receiver's 256 KiB block: the value plus key, headers and framing still fit.
-      p.send(new ProducerRecord<>(topic, 0, "big".getBytes(), new byte[(256 << 10) - 512]));
+      Future<RecordMetadata> big = p.send(new ProducerRecord<>(topic, 0, "big".getBytes(),
+          new byte[(256 << 10) - 512]));
       LocalBroker.produce(p, topic, PARTITIONS, SMALL / 2, SMALL / 2, 1024);
       p.flush();
+      LocalBroker.checkSent(List.of(big), topic + " big record");
     }
     int expected = SMALL + 1;
+    // What the child must find; a shortfall here is the fixture's, not the engine's.
+    assertThat(broker.endOffsets(topic, PARTITIONS)).as("records in %s before the child", topic)
+        .containsOnly(entry(new TopicPartition(topic, 0), SMALL / 2 + 1L),
+            entry(new TopicPartition(topic, 1), (long) SMALL / 2));
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator
         + "java";
     String command = "ulimit -n 256 && exec \"$0\" -Xmx64m -XX:+ExitOnOutOfMemoryError -cp \"$1\" "
@@ -77,7 +87,10 @@ class KafkaHostileIT {
         System.getProperty("java.class.path"), mode, broker.bootstrap(), topic, group,
         dir.toString(), Integer.toString(expected))
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    boolean ended = child.waitFor(90, TimeUnit.SECONDS);
+    // The child bounds its own wait by progress (KafkaTightChild.IDLE_LIMIT_NANOS) and stops
+    // after TOTAL_LIMIT_NANOS at the latest; its stop may take up to a minute more.
+    boolean ended = child.waitFor(
+        TimeUnit.NANOSECONDS.toSeconds(KafkaTightChild.TOTAL_LIMIT_NANOS) + 60, TimeUnit.SECONDS);
     if (!ended) {
       child.destroyForcibly();
     }

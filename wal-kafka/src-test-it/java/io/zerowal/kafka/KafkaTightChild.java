@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -26,7 +28,33 @@ import java.util.function.Function;
  * processed and the engine stopped cleanly; exits 1 (with the failure) otherwise.
  */
 public final class KafkaTightChild {
+  /** The child gives up once no new record was processed for this long. */
+  static final long IDLE_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** And after this long in all, however slowly records still come. */
+  static final long TOTAL_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(240);
+
   private KafkaTightChild() {}
+
+  /** Per partition: how many offsets were seen, the highest, and the first gap. */
+  private static String summary(Set<String> seen) {
+    Map<Integer, TreeSet<Long>> byPartition = new TreeMap<>();
+    for (String s : seen) {
+      int colon = s.indexOf(':');
+      byPartition.computeIfAbsent(Integer.parseInt(s.substring(0, colon)), p -> new TreeSet<>())
+          .add(Long.parseLong(s.substring(colon + 1)));
+    }
+    StringBuilder out = new StringBuilder();
+    byPartition.forEach((p, offsets) -> {
+      long gap = 0;
+      while (offsets.contains(gap)) {
+        gap++;
+      }
+      out.append("partition ").append(p).append(": ").append(offsets.size())
+          .append(" offsets, highest ").append(offsets.last()).append(", first missing ")
+          .append(gap).append("; ");
+    });
+    return out.toString();
+  }
 
   public static void main(String[] args) throws Exception {
     boolean wal = args[0].equals("wal");
@@ -62,8 +90,26 @@ public final class KafkaTightChild {
         .receiver("kafka", receiver)
         .processor(processor).build();
     engine.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (seen.size() < expected && engine.isRunning() && System.nanoTime() < deadline) {
+    // Bounded by progress, not by a total: a loaded machine slows the run down, a stall stops it.
+    long started = System.nanoTime();
+    long lastProgress = started;
+    int last = 0;
+    while (seen.size() < expected && engine.isRunning()) {
+      long now = System.nanoTime();
+      int n = seen.size();
+      if (n > last) {
+        last = n;
+        lastProgress = now;
+      } else if (now - lastProgress > IDLE_LIMIT_NANOS) {
+        System.out.println("no record processed for " + TimeUnit.NANOSECONDS.toSeconds(
+            IDLE_LIMIT_NANOS) + " s at " + n + " of " + expected + ": stopping");
+        break;
+      }
+      if (now - started > TOTAL_LIMIT_NANOS) {
+        System.out.println("not done after " + TimeUnit.NANOSECONDS.toSeconds(TOTAL_LIMIT_NANOS)
+            + " s at " + n + " of " + expected + ": stopping");
+        break;
+      }
       Thread.sleep(20);
     }
     try {
@@ -76,7 +122,7 @@ public final class KafkaTightChild {
     }
     if (engine.failure().isPresent() || seen.size() != expected) {
       System.out.println("FAILED processed=" + seen.size() + " of " + expected + " failure="
-          + engine.failure().map(Throwable::toString).orElse("none"));
+          + engine.failure().map(Throwable::toString).orElse("none") + " " + summary(seen));
       System.exit(1);
     }
     System.out.println("OK processed=" + seen.size());

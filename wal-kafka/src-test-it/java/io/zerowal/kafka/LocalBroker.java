@@ -4,16 +4,21 @@
  */
 package io.zerowal.kafka;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -48,9 +53,30 @@ final class LocalBroker implements AutoCloseable {
     return kit.bootstrapServers();
   }
 
+  /**
+   * Creates the topic and returns once its leader serves every partition. Created is not yet
+   * writable: the broker answers NOT_LEADER_OR_FOLLOWER until it applied the leadership, and an
+   * idempotent producer whose first batch got that answer while its next batches were appended
+   * retries the first one (OUT_OF_ORDER_SEQUENCE_NUMBER) until delivery.timeout.ms, then drops it.
+   * Listing the end offsets is served by the partition's leader only, and the admin client
+   * retries it until the leader answers.
+   */
   void createTopic(String name, int partitions) throws Exception {
     admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
         .get(30, TimeUnit.SECONDS);
+    endOffsets(name, partitions);
+  }
+
+  /** The end offset of each of the topic's {@code partitions}, as their leader serves them. */
+  Map<TopicPartition, Long> endOffsets(String topic, int partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> out = new HashMap<>();
+    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+        .forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
   }
 
   /** Consumer settings that notice a killed member within about two seconds. */
@@ -72,15 +98,33 @@ final class LocalBroker implements AutoCloseable {
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** Produces {@code count} records spread round-robin over {@code partitions}; waits for acks. */
+  /**
+   * Produces {@code count} records spread round-robin over {@code partitions}; waits for acks and
+   * throws if any record was not written (flush() alone returns after a failed send too, and a
+   * test would then wait for records that are not in the topic).
+   */
   static void produce(KafkaProducer<byte[], byte[]> producer, String topic, int partitions,
-      long from, long count, int valueBytes) {
+      long from, long count, int valueBytes) throws Exception {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (long i = from; i < from + count; i++) {
       byte[] value = new byte[valueBytes];
-      producer.send(new ProducerRecord<>(topic, (int) (i % partitions),
-          Long.toString(i).getBytes(), value));
+      sent.add(producer.send(new ProducerRecord<>(topic, (int) (i % partitions),
+          Long.toString(i).getBytes(), value)));
     }
     producer.flush();
+    checkSent(sent, topic + " records " + from + ".." + (from + count - 1));
+  }
+
+  /** Throws if one of the (flushed) sends failed: the fixture did not write what a test expects. */
+  static void checkSent(List<Future<RecordMetadata>> sent, String what) throws Exception {
+    for (Future<RecordMetadata> f : sent) {
+      try {
+        f.get(0, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the test producer did not write " + what + ": "
+            + e.getCause(), e.getCause());
+      }
+    }
   }
 
   /** The group's committed offsets (absent partitions: none committed). */

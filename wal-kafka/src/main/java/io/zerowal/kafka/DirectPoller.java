@@ -116,6 +116,14 @@ final class DirectPoller implements Runnable {
         partitions.add(new TopicPartition(p.topic(), p.partition()));
       }
     }
+    // Own the partitions asked about: a Kafka consumer logs "Not updating high watermark for
+    // partition ... as it is no longer assigned" at WARN for each partition it does not own in
+    // every end offsets answer, i.e. each range interval, forever. assign() joins no group, and
+    // this consumer never polls, so it fetches nothing.
+    Set<TopicPartition> owned = new HashSet<>(partitions);
+    if (!c.assignment().equals(owned)) {
+      c.assign(owned);
+    }
     List<TopicPartition> fresh = new ArrayList<>();
     for (TopicPartition tp : partitions) {
       if (!positions.containsKey(tp)) {
