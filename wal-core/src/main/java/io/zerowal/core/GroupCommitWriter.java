@@ -207,6 +207,11 @@ final class GroupCommitWriter implements Runnable {
     return failure != null;
   }
 
+  /** The failure that poisoned the log, or null while it has none. */
+  LogFailedException failure() {
+    return failure;
+  }
+
   /** Asks the writer to finish what is queued, seal the segment and stop. */
   void shutdown(Runnable afterExit) {
     this.afterExit = afterExit;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,6 +282,20 @@ public final class WriteAheadLog implements Closeable {
     }
     return writer.stats(index.firstSequence(), tail.nextSequence(), index.closed().size() + 1,
         segmentBytes);
+  }
+
+  /**
+   * The failure that poisoned this log, if one did: a write, sync or roll failed, or the storage's
+   * write lock was lost (the writer checks the lock while idle too, so this can turn up while no
+   * append is pending). From then on every append fails with {@link LogFailedException}; records
+   * acknowledged before stay durable: close the log and open it again to recover. Cheap (a volatile
+   * read), so that an owner may poll it to learn of a failure without appending; answers after
+   * {@link #close()} too.
+   *
+   * @return the failure, or empty while the log has none
+   */
+  public Optional<LogFailedException> failure() {
+    return Optional.ofNullable(writer.failure());
   }
 
   /** {@return what recovery found and repaired when this log was opened} */

@@ -56,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Configuration</h2>
  * Manual commits only: {@code enable.auto.commit=true} is refused. Keys and values are bytes
  * (deserialize in the processor); a {@code group.id} is required. Each record must fit in the
- * receiver's {@code maxBlockBytes}, itself within the engine's; see {@link BadRecordPolicy}. If the
- * consumer cannot be created (no resolvable bootstrap server) the thread retries with exponential
- * backoff; a broker that is down is retried by the consumer itself between polls.
+ * smaller of the receiver's and the engine's {@code maxBlockBytes}; see {@link BadRecordPolicy}.
+ * If the consumer cannot be created (no resolvable bootstrap server) the thread retries with
+ * exponential backoff; a broker that is down is retried by the consumer itself between polls.
  *
  * <p>One instance serves one receiver id of one engine. Thread-safe.
  */
@@ -258,9 +258,9 @@ public final class KafkaReceiver implements Receiver {
     }
 
     /**
-     * The largest block this receiver stores, encoded; default 1 MiB, 1 KiB to 128 MiB. It must
-     * not exceed the engine's {@code maxBlockBytes} (the first store would fail and say so). A
-     * record that does not fit alone is handled by {@link #oversizedRecords}.
+     * The largest block this receiver stores, encoded; default 1 MiB, 1 KiB to 128 MiB. Blocks
+     * stay within the engine's {@code maxBlockBytes} too: the smaller bound applies. A record
+     * that does not fit alone is handled by {@link #oversizedRecords}.
      *
      * @param bytes the bound
      * @return this
@@ -268,7 +268,7 @@ public final class KafkaReceiver implements Receiver {
     public Builder maxBlockBytes(int bytes) {
       if (bytes < 1024 || bytes > (128 << 20)) {
         throw new IllegalArgumentException("maxBlockBytes is " + bytes
-            + ": it must be 1024 to 134217728, and at most the engine's maxBlockBytes");
+            + ": it must be 1024 to 134217728 (the engine's maxBlockBytes bounds blocks too)");
       }
       this.maxBlockBytes = bytes;
       return this;

@@ -81,11 +81,14 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   private final List<ByteBuffer> block = new ArrayList<>();
   private final Map<TopicPartition, Long> blockNext = new HashMap<>();
   private int blockBytes = BLOCK_HEADER;
+  /** The receiver's maxBlockBytes, within the engine's: a larger block would be refused. */
+  private final int maxBlockBytes;
 
   WalPoller(ReceiverContext context, KafkaReceiver.Settings settings) {
     this.context = context;
     this.settings = settings;
     this.backoff = new Backoff(settings.initialBackoff, settings.maxBackoff);
+    this.maxBlockBytes = Math.min(settings.maxBlockBytes, context.maxBlockBytes());
   }
 
   private boolean stopped() {
@@ -162,11 +165,11 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     }
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     int size = StoredRecordFormat.encodedSize(r);
-    if ((long) BLOCK_HEADER + RECORD_OVERHEAD + size > settings.maxBlockBytes) {
+    if ((long) BLOCK_HEADER + RECORD_OVERHEAD + size > maxBlockBytes) {
       oversized(r, tp, size);
       return;
     }
-    if (blockBytes + RECORD_OVERHEAD + size > settings.maxBlockBytes) {
+    if (blockBytes + RECORD_OVERHEAD + size > maxBlockBytes) {
       flush();
     }
     block.add(StoredRecordFormat.encode(r));
@@ -197,17 +200,19 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     block.clear();
     blockNext.clear();
     blockBytes = BLOCK_HEADER;
-    for (TopicPartition tp : p.next.keySet()) {
-      inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
-    }
     CompletableFuture<BlockInfo> f;
     try {
       f = records.isEmpty() ? CompletableFuture.completedFuture(null)
           : context.store(records, metadata);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("receiver " + context.receiverId() + ": " + e.getMessage()
-          + " (KafkaReceiver.Builder.maxBlockBytes " + settings.maxBlockBytes + " must not"
-          + " exceed the engine's maxBlockBytes)", e);
+          + " (KafkaReceiver.Builder.maxBlockBytes " + settings.maxBlockBytes + ", engine's "
+          + context.maxBlockBytes() + ")", e);
+    }
+    // In flight only once the store took the block: a store that threw has no future, and an
+    // entry waiting for one would hold the stop's awaitInFlight for revokeTimeout.
+    for (TopicPartition tp : p.next.keySet()) {
+      inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
     }
     f.whenComplete((b, error) -> {
       p.error = error;
@@ -217,7 +222,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
 
   private void oversized(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, int size) {
     String what = "record " + tp + "@" + r.offset() + " encodes to " + size + " bytes, more than"
-        + " the receiver's maxBlockBytes " + settings.maxBlockBytes;
+        + " the receiver's maxBlockBytes " + maxBlockBytes;
     if (settings.oversizedRecords == BadRecordPolicy.SKIP) {
       context.reportError(what + "; skipped (oversizedRecords=SKIP), it will not be processed",
           null);

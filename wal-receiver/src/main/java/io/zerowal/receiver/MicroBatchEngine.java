@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Failures</h2>
  * A failing receiver is restarted or stopped alone ({@link ReceiverContext}, {@link RestartPolicy});
- * a failing batch or log stops the engine ({@link #failure()}). Each failure is logged once and
+ * a failing batch or log stops the engine ({@link #failure()}), a log failing while nothing is
+ * stored (say, its lock file deleted) within a blockInterval. Each failure is logged once and
  * handed to the {@link FailureListener}.
  */
 public final class MicroBatchEngine implements AutoCloseable {

@@ -356,6 +356,16 @@ public final class ReceiverContext {
   }
 
   /**
+   * {@return the largest block this receiver may store, encoded: the engine's {@code maxBlockBytes}
+   * for it} A receiver that gathers its own blocks for {@link #store(List, ByteBuffer)} keeps them
+   * within this bound: a block encodes to 5 bytes of header plus, per record, 4 bytes and the
+   * record's bytes; a larger one is refused with {@link IllegalArgumentException}.
+   */
+  public int maxBlockBytes() {
+    return maxBlockBytes;
+  }
+
+  /**
    * Stores one record through this receiver's block generator, which cuts a block every
    * {@code blockInterval} or when it reaches {@code maxBlockBytes}; reads the record's remaining
    * bytes now. Records stored from one thread keep their order.

@@ -4,9 +4,14 @@
  */
 package io.zerowal.receiver;
 
+import io.zerowal.core.LogFailedException;
+import io.zerowal.core.WriteAheadLog;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -26,6 +31,10 @@ final class Receivers {
   private final Backlog backlog;
   private final Map<String, ReceiverContext> contexts = new LinkedHashMap<>();
   private final Map<String, ReceiverSupervisor> supervisors = new LinkedHashMap<>();
+  /** The engine's logs, watched by the block-cutting thread for a failure no store has seen. */
+  private final List<WriteAheadLog> watched = new ArrayList<>();
+  private final ReceiverSupervisor.Engine engine;
+  private boolean logFailureReported; // the block-cutting thread only
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Thread cutter;
 
@@ -38,6 +47,9 @@ final class Receivers {
     this.config = config;
     this.threads = threads;
     this.backlog = backlog;
+    this.engine = engine;
+    watched.addAll(logs.dataLogs().values());
+    watched.add(logs.metadata());
     logs.dataLogs().forEach((id, dataLog) -> {
       ReceiverContext context = new ReceiverContext(id, config, new BlockWriter(id, dataLog,
           logs.tracker(), cleaner.floors(id), backlog, quota, config, engine::fail, threads),
@@ -140,6 +152,26 @@ final class Receivers {
         } catch (RuntimeException e) {
           log.debug("cutting a block of receiver {}", c.receiverId(), e);
         }
+      }
+      checkLogs();
+    }
+  }
+
+  /**
+   * Fails the engine if one of its logs failed: a log can fail while no store is in flight (its
+   * writer finds its lock file gone while idle), and a failed store would be the only other news of
+   * it, perhaps never if the receivers have nothing to store.
+   */
+  private void checkLogs() {
+    if (logFailureReported) {
+      return;
+    }
+    for (WriteAheadLog l : watched) {
+      Optional<LogFailedException> f = l.failure();
+      if (f.isPresent()) {
+        logFailureReported = true;
+        engine.fail(f.get());
+        return;
       }
     }
   }
