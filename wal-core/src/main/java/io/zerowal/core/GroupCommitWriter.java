@@ -483,10 +483,6 @@ final class GroupCommitWriter implements Runnable {
     return f;
   }
 
-  /** The log's failure, or null. */
-  LogFailedException failure() {
-    return failure;
-  }
 
   /** Throws the log's failure if it has failed. */
   void checkNotFailed() {
