@@ -62,12 +62,19 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   private final LinkedBlockingQueue<Pending> completions = new LinkedBlockingQueue<>();
   private final Map<TopicPartition, ArrayDeque<Pending>> inFlight = new HashMap<>();
   private final Map<TopicPartition, Long> durable = new HashMap<>(); // not yet committed
-  private final Map<TopicPartition, Long> stored = new HashMap<>(); // assigned partitions
-  // Durable positions of partitions this receiver stored before and does not hold now: recovered
-  // from the log at the first assignment (after a crash the group may hand some partitions back
-  // only once the dead member's session expires) or kept from partitions lost without
-  // revocation. Every block's metadata carries them on, so that when such a partition comes
-  // back it resumes after what the log holds, not at an older committed offset.
+  // Assigned partitions: the position after what this receiver stored of each, or, until it
+  // stores a record of it, the position it resumed at. Every assigned partition is in it from its
+  // assignment on, so every block's metadata holds the position of each: a partition assigned
+  // but not read before a crash must not fall out of the journal (the next start would resume
+  // it at an older committed offset and store again what the log holds).
+  private final Map<TopicPartition, Long> stored = new HashMap<>();
+  // Positions of partitions this receiver stored before and does not hold now: recovered from
+  // the log at the first assignment (after a crash the group may hand some partitions back only
+  // once the dead member's session expires), or kept from partitions revoked (their commit may
+  // have failed, or not covered stores still in flight) or lost without revocation. Every
+  // block's metadata carries them on, so that when such a partition comes back it resumes after
+  // what the log holds, not at an older committed offset. A position older than the group's
+  // commit is harmless: a partition resumes at the later of the two.
   private final Map<TopicPartition, Long> carried = new HashMap<>();
   private boolean recoveredPositionsLoaded;
   private final Backoff backoff;
@@ -189,7 +196,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     ByteBuffer metadata = Positions.encode(positions);
     if (metadata.remaining() > context.maxMetadataBytes()) {
       throw new IllegalStateException("receiver " + context.receiverId() + " holds positions of "
-          + stored.size() + " partitions (" + metadata.remaining() + " bytes), over the "
+          + positions.size() + " partitions (" + metadata.remaining() + " bytes), over the "
           + context.maxMetadataBytes() + " bytes of metadata a block may carry: raise the"
           + " engine's metadataSegmentSize or split the topics across receivers");
     }
@@ -392,7 +399,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     }
     keep.keySet().removeAll(partitions);
     durable.putAll(keep);
-    forget(partitions);
+    carry(partitions);
     log.info("receiver {}: revoked {}", context.receiverId(), partitions);
   }
 
@@ -403,18 +410,22 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
         partitions);
     flush();
     // Not committed: if a partition comes back, what this log holds of it is not read again.
+    carry(partitions);
+  }
+
+  /**
+   * No longer held: their positions go on in every block's metadata. Revoked partitions too,
+   * although their durable positions were just committed: that commit may have failed (as an
+   * asynchronous one before it may have, with nothing left to commit now), or not covered stores
+   * still in flight after revokeTimeout, which become durable all the same.
+   */
+  private void carry(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
       Long position = stored.get(tp);
       if (position != null) {
-        carried.put(tp, position);
+        carried.merge(tp, position, Math::max);
       }
     }
-    forgetAssigned(partitions);
-  }
-
-  /** Revoked: their durable positions were committed, the group's offsets cover them. */
-  private void forget(Collection<TopicPartition> partitions) {
-    carried.keySet().removeAll(partitions);
     forgetAssigned(partitions);
   }
 
@@ -429,6 +440,10 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     }
   }
 
+  private static Long max(Long a, Long b) {
+    return a == null ? b : b == null ? a : Long.valueOf(Math.max(a, b));
+  }
+
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
@@ -438,18 +453,24 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
         .orElse(Map.of());
     if (!recoveredPositionsLoaded) {
       recoveredPositionsLoaded = true;
-      carried.putAll(recovered);
+      recovered.forEach((tp, position) -> carried.merge(tp, position, Math::max));
     }
-    carried.keySet().removeAll(partitions); // stored (and journaled) from here on
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
     for (TopicPartition tp : partitions) {
-      Long durablePosition = recovered.get(tp);
+      // What this log holds of it: journaled in the last durable block, or kept since this
+      // receiver last held it (lost with stores in flight, the last block may not show them yet).
+      Long known = max(recovered.get(tp), carried.remove(tp));
       OffsetAndMetadata c = committed.get(tp);
       // Stored but not committed when the last owner here died: go on after it, not before.
-      if (durablePosition != null && (c == null || durablePosition > c.offset())) {
-        consumer.seek(tp, durablePosition);
+      if (known != null && (c == null || known > c.offset())) {
+        consumer.seek(tp, known);
         log.info("receiver {}: {} resumes at durable position {} (committed {})",
-            context.receiverId(), tp, durablePosition, c == null ? "none" : c.offset());
+            context.receiverId(), tp, known, c == null ? "none" : c.offset());
+      }
+      // Journaled from here on, even if nothing of it is read before the next crash.
+      Long resumeAt = max(known, c == null ? null : c.offset());
+      if (resumeAt != null) {
+        stored.merge(tp, resumeAt, Math::max);
       }
     }
     log.info("receiver {}: assigned {}", context.receiverId(), partitions);

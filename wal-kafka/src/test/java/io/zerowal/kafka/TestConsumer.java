@@ -58,15 +58,31 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   // The mock answers committed() only for assigned partitions (0 for others) and not after close.
   private final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Set: every commit fails as a real one does while the group rebalances or the coordinator is
+   * away (commitSync throws, commitAsync reports the error to its callback); nothing is committed.
+   */
+  volatile boolean failCommits;
+
   @Override
   public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
       org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+    if (failCommits) {
+      if (callback != null) {
+        callback.onComplete(offsets, new org.apache.kafka.common.errors
+            .RebalanceInProgressException("test: commits fail"));
+      }
+      return;
+    }
     super.commitAsync(offsets, callback);
     offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
   }
 
   @Override
   public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (failCommits) {
+      throw new org.apache.kafka.clients.consumer.CommitFailedException("test: commits fail");
+    }
     super.commitSync(offsets);
     offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
   }
