@@ -327,6 +327,43 @@ class KafkaReceiverTest {
     assertThat(processed()).as("each offset in exactly one batch").isEqualTo(bothPartitions(20));
   }
 
+  /**
+   * A partition lost without revocation while its last stores are in flight, and given back to
+   * the same receiver, must resume after those stores: they become durable all the same, but the
+   * last durable block's metadata does not show them yet, so resuming at the later of that and
+   * the committed offset would store their records a second time. No crash needed.
+   */
+  @Test
+  void aPartitionLostWithStoresInFlightAndGivenBackResumesAfterThem() throws Exception {
+    TestConsumer mock = new TestConsumer();
+    SlowSyncStorage[] data = new SlowSyncStorage[1];
+    MicroBatchEngine engine = disks.configure(MicroBatchEngine.builder())
+        .dataStorage(id -> data[0] = new SlowSyncStorage(disks.data(id)))
+        .batchInterval(Duration.ofMillis(50))
+        .receiver("kafka", receiver(mock).commitInterval(NEVER).build())
+        .processor(KafkaReceiver.processor(batch -> sink.put(batch.batchTime(),
+            batch.records().map(r -> r.topic() + "-" + r.partition() + "@" + r.offset())
+                .collect(Collectors.toList()))))
+        .build();
+    engines.add(engine);
+    engine.start();
+    mock.assignAtNextPoll(List.of(TP0));
+    mock.addAtNextPoll(TP0, 0, 10, 10);
+    await("10 records processed", () -> processed().size() == 10);
+    data[0].hold();
+    mock.addAtNextPoll(TP0, 10, 10, 10);
+    afterNextPolls(mock); // 10..19 stored, not durable
+    mock.loseAndGetBackAtNextPoll(List.of(TP0), 0); // nothing committed: back at the start
+    mock.addAtNextPoll(TP0, 0, 30, 10);
+    afterNextPolls(mock);
+    data[0].release();
+    await("30 records processed", () -> new TreeSet<>(processed()).size() == 30);
+    afterNextPolls(mock);
+    Thread.sleep(200); // a batch or two more: a duplicate would be processed by now
+    assertThat(processed()).as("each offset in exactly one batch")
+        .isEqualTo(offsets(TP0, range(0, 30)));
+  }
+
   @Test
   void anOversizedRecordStopsTheReceiverAfterCommittingWhatCameBefore() throws Exception {
     TestConsumer mock = new TestConsumer();

@@ -105,6 +105,20 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
     schedulePollTask(() -> listener.onPartitionsLost(lost));
   }
 
+  /**
+   * On the polling thread: the member loses {@code lost} without revocation and gets them back in
+   * the next generation, as a real consumer expelled for a missed heartbeat and rejoining: the
+   * listener hears the loss, the position falls back to {@code resetTo} (the group's committed
+   * offset, or the reset policy's), then the listener hears the assignment.
+   */
+  void loseAndGetBackAtNextPoll(List<TopicPartition> lost, long resetTo) {
+    schedulePollTask(() -> {
+      listener.onPartitionsLost(lost);
+      lost.forEach(tp -> seek(tp, resetTo));
+      listener.onPartitionsAssigned(lost);
+    });
+  }
+
   /** The last offset committed for {@code tp}, or -1. */
   long committedOffset(TopicPartition tp) {
     return commits.getOrDefault(tp, -1L);
