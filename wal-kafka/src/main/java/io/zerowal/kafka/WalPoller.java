@@ -77,6 +77,9 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   // commit is harmless: a partition resumes at the later of the two.
   private final Map<TopicPartition, Long> carried = new HashMap<>();
   private boolean recoveredPositionsLoaded;
+  // The last store flushed, of any partition (lost ones too): blocks become durable in order, so
+  // once it is done every earlier one is.
+  private Pending lastFlushed;
   private final Backoff backoff;
   private volatile boolean stopping;
   private boolean closing; // polling thread only: the last commit is done, the consumer closes
@@ -207,6 +210,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     for (TopicPartition tp : p.next.keySet()) {
       inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
     }
+    lastFlushed = p;
     CompletableFuture<BlockInfo> f;
     try {
       f = records.isEmpty() ? CompletableFuture.completedFuture(null)
@@ -298,6 +302,14 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
 
   /** Waits until no store of {@code partitions} is in flight, or the revoke timeout passed. */
   private void awaitInFlight(Collection<TopicPartition> partitions) {
+    awaitInFlight(partitions, false);
+  }
+
+  /**
+   * Waits until no store of {@code partitions} is in flight, nor, if {@code all}, any store at
+   * all (those of partitions lost meanwhile too), or the revoke timeout passed.
+   */
+  private void awaitInFlight(Collection<TopicPartition> partitions, boolean all) {
     long deadline = System.nanoTime() + settings.revokeTimeout.toNanos();
     while (true) {
       settle();
@@ -312,6 +324,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
         ArrayDeque<Pending> q = inFlight.get(tp);
         waiting |= q != null && !q.isEmpty() && q.peek().error == null;
       }
+      waiting |= all && lastFlushed != null && !lastFlushed.done;
       long left = deadline - System.nanoTime();
       if (!waiting) {
         return;
@@ -362,7 +375,9 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
 
   private void shutdown(Consumer<byte[], byte[]> c) {
     try {
-      awaitInFlight(new ArrayList<>(inFlight.keySet()));
+      // All stores, those of partitions lost meanwhile too: a restarted receiver resumes at the
+      // positions of the last durable block, which must not miss stores still in flight.
+      awaitInFlight(new ArrayList<>(inFlight.keySet()), true);
       commit(true);
     } catch (RuntimeException e) {
       log.warn("receiver {}: last commit failed ({}); the next start resumes from the durable"

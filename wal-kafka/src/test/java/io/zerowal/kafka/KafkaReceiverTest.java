@@ -364,6 +364,58 @@ class KafkaReceiverTest {
         .isEqualTo(offsets(TP0, range(0, 30)));
   }
 
+  /**
+   * A receiver restarted by the engine after a failure resumes at the positions of the last
+   * durable block: the stopping poller must wait for every store in flight, those of partitions
+   * it lost meanwhile too (it waited for the assigned ones only), else the new one resumes before
+   * them and stores their records a second time.
+   */
+  @Test
+  void aReceiverRestartedAfterLosingPartitionsWithStoresInFlightResumesAfterThem()
+      throws Exception {
+    TestConsumer first = new TestConsumer();
+    TestConsumer second = new TestConsumer();
+    java.util.concurrent.BlockingQueue<TestConsumer> consumers =
+        new java.util.concurrent.LinkedBlockingQueue<>(List.of(first, second));
+    CountDownLatch secondCreated = new CountDownLatch(2); // at the second creation
+    SlowSyncStorage[] data = new SlowSyncStorage[1];
+    MicroBatchEngine engine = disks.configure(MicroBatchEngine.builder())
+        .dataStorage(id -> data[0] = new SlowSyncStorage(disks.data(id)))
+        .batchInterval(Duration.ofMillis(50))
+        .receiver("kafka", receiver(first).commitInterval(NEVER).consumerFactory(c -> {
+          secondCreated.countDown();
+          return consumers.remove();
+        }).build())
+        .processor(KafkaReceiver.processor(batch -> sink.put(batch.batchTime(),
+            batch.records().map(r -> r.topic() + "-" + r.partition() + "@" + r.offset())
+                .collect(Collectors.toList()))))
+        .build();
+    engines.add(engine);
+    engine.start();
+    first.assignAtNextPoll(List.of(TP0));
+    first.addAtNextPoll(TP0, 0, 10, 10);
+    await("10 records processed", () -> processed().size() == 10);
+    data[0].hold();
+    first.addAtNextPoll(TP0, 10, 10, 10);
+    afterNextPolls(first); // 10..19 stored, not durable
+    first.loseAtNextPoll(List.of(TP0));
+    afterNextPolls(first);
+    second.assignAtNextPoll(List.of(TP0)); // nothing committed: from the start
+    second.addAtNextPoll(TP0, 0, 30, 10);
+    first.schedulePollTask(() -> first.setPollException(
+        new KafkaException("test: the consumer failed")));
+    // Fixed, the first poller waits for the held stores and the second is not created yet.
+    if (secondCreated.await(1, TimeUnit.SECONDS)) {
+      afterNextPolls(second); // the new poller was assigned and read while 10..19 were in flight
+    }
+    data[0].release();
+    await("30 records processed", () -> new TreeSet<>(processed()).size() == 30);
+    afterNextPolls(second);
+    Thread.sleep(200); // a batch or two more: a duplicate would be processed by now
+    assertThat(processed()).as("each offset in exactly one batch")
+        .isEqualTo(offsets(TP0, range(0, 30)));
+  }
+
   @Test
   void anOversizedRecordStopsTheReceiverAfterCommittingWhatCameBefore() throws Exception {
     TestConsumer mock = new TestConsumer();
