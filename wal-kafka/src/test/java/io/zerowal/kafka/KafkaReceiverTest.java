@@ -213,8 +213,9 @@ class KafkaReceiverTest {
    * After a crash the group may give the restarted receiver some of its partitions late (the dead
    * member still holds them until its session times out). The blocks it stores meanwhile must
    * keep the durable positions of the partitions it does not hold yet: else, once they come, it
-   * resumes them at the committed offset and stores again what its log already holds. Seen in
-   * KafkaKillIT as 500 records in two batches.
+   * resumes them at the committed offset and stores again what its log already holds. (The 500
+   * records in two batches of KafkaKillIT seed 23483416605301 were not this case: that run was
+   * assigned all partitions at once; see the next test.)
    */
   @Test
   void partitionsAssignedLateAfterACrashResumeAtTheirDurablePositions() throws Exception {
@@ -257,8 +258,9 @@ class KafkaReceiverTest {
    * nothing of before the next crash must keep that position in the blocks it stores meanwhile:
    * else the next restart, finding it in no block's metadata, resumes it at the older committed
    * offset and stores again what the log already holds. Seen in KafkaKillIT (seed
-   * 24479746058456) as 1500 records of one partition in two batches: the second run was assigned
-   * all four partitions but was killed before it fetched anything of two of them.
+   * 24479746058456) as 1500 records of one partition in two batches, and (seed 23483416605301)
+   * as 500 records of two: the run was assigned all four partitions but was killed before it
+   * fetched anything of two of them.
    */
   @Test
   void aPartitionAssignedButNotReadBeforeTheNextCrashKeepsItsDurablePosition() throws Exception {
