@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Delivery</h2>
  * One polling thread owns the consumer. It stores each poll's records as blocks (each record with
  * its topic, partition, offset, timestamp, key and headers) with, as the block's metadata, the
- * position after the last stored record of every assigned partition. A store completes on a log's
+ * position of every partition it holds (after its last stored record, or where it resumed) and of
+ * every partition it held before (revoked, lost, or not yet handed back after a crash), so that
+ * the last durable block always knows what the log holds of each. A store completes on a log's
  * thread; the completion is handed back to the polling thread through a queue, and the polling
  * thread commits, per partition, the offset after the longest prefix of blocks that are durable
  * (every {@code commitInterval}, on revocation and at stop). So a committed offset is never ahead

@@ -62,14 +62,24 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
   private final LinkedBlockingQueue<Pending> completions = new LinkedBlockingQueue<>();
   private final Map<TopicPartition, ArrayDeque<Pending>> inFlight = new HashMap<>();
   private final Map<TopicPartition, Long> durable = new HashMap<>(); // not yet committed
-  private final Map<TopicPartition, Long> stored = new HashMap<>(); // assigned partitions
-  // Durable positions of partitions this receiver stored before and does not hold now: recovered
-  // from the log at the first assignment (after a crash the group may hand some partitions back
-  // only once the dead member's session expires) or kept from partitions lost without
-  // revocation. Every block's metadata carries them on, so that when such a partition comes
-  // back it resumes after what the log holds, not at an older committed offset.
+  // Assigned partitions: the position after what this receiver stored of each, or, until it
+  // stores a record of it, the position it resumed at. Every assigned partition is in it from its
+  // assignment on, so every block's metadata holds the position of each: a partition assigned
+  // but not read before a crash must not fall out of the journal (the next start would resume
+  // it at an older committed offset and store again what the log holds).
+  private final Map<TopicPartition, Long> stored = new HashMap<>();
+  // Positions of partitions this receiver stored before and does not hold now: recovered from
+  // the log at the first assignment (after a crash the group may hand some partitions back only
+  // once the dead member's session expires), or kept from partitions revoked (their commit may
+  // have failed, or not covered stores still in flight) or lost without revocation. Every
+  // block's metadata carries them on, so that when such a partition comes back it resumes after
+  // what the log holds, not at an older committed offset. A position older than the group's
+  // commit is harmless: a partition resumes at the later of the two.
   private final Map<TopicPartition, Long> carried = new HashMap<>();
   private boolean recoveredPositionsLoaded;
+  // The last store flushed, of any partition (lost ones too): blocks become durable in order, so
+  // once it is done every earlier one is.
+  private Pending lastFlushed;
   private final Backoff backoff;
   private volatile boolean stopping;
   private boolean closing; // polling thread only: the last commit is done, the consumer closes
@@ -192,7 +202,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     ByteBuffer metadata = Positions.encode(positions);
     if (metadata.remaining() > context.maxMetadataBytes()) {
       throw new IllegalStateException("receiver " + context.receiverId() + " holds positions of "
-          + stored.size() + " partitions (" + metadata.remaining() + " bytes), over the "
+          + positions.size() + " partitions (" + metadata.remaining() + " bytes), over the "
           + context.maxMetadataBytes() + " bytes of metadata a block may carry: raise the"
           + " engine's metadataSegmentSize or split the topics across receivers");
     }
@@ -214,6 +224,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     for (TopicPartition tp : p.next.keySet()) {
       inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
     }
+    lastFlushed = p;
     f.whenComplete((b, error) -> {
       p.error = error;
       completions.add(p);
@@ -296,6 +307,14 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
 
   /** Waits until no store of {@code partitions} is in flight, or the revoke timeout passed. */
   private void awaitInFlight(Collection<TopicPartition> partitions) {
+    awaitInFlight(partitions, false);
+  }
+
+  /**
+   * Waits until no store of {@code partitions} is in flight, nor, if {@code all}, any store at
+   * all (those of partitions lost meanwhile too), or the revoke timeout passed.
+   */
+  private void awaitInFlight(Collection<TopicPartition> partitions, boolean all) {
     long deadline = System.nanoTime() + settings.revokeTimeout.toNanos();
     while (true) {
       settle();
@@ -310,6 +329,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
         ArrayDeque<Pending> q = inFlight.get(tp);
         waiting |= q != null && !q.isEmpty() && q.peek().error == null;
       }
+      waiting |= all && lastFlushed != null && !lastFlushed.done;
       long left = deadline - System.nanoTime();
       if (!waiting) {
         return;
@@ -360,7 +380,9 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
 
   private void shutdown(Consumer<byte[], byte[]> c) {
     try {
-      awaitInFlight(new ArrayList<>(inFlight.keySet()));
+      // All stores, those of partitions lost meanwhile too: a restarted receiver resumes at the
+      // positions of the last durable block, which must not miss stores still in flight.
+      awaitInFlight(new ArrayList<>(inFlight.keySet()), true);
       commit(true);
     } catch (RuntimeException e) {
       log.warn("receiver {}: last commit failed ({}); the next start resumes from the durable"
@@ -397,7 +419,7 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     }
     keep.keySet().removeAll(partitions);
     durable.putAll(keep);
-    forget(partitions);
+    carry(partitions);
     log.info("receiver {}: revoked {}", context.receiverId(), partitions);
   }
 
@@ -408,18 +430,22 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
         partitions);
     flush();
     // Not committed: if a partition comes back, what this log holds of it is not read again.
+    carry(partitions);
+  }
+
+  /**
+   * No longer held: their positions go on in every block's metadata. Revoked partitions too,
+   * although their durable positions were just committed: that commit may have failed (as an
+   * asynchronous one before it may have, with nothing left to commit now), or not covered stores
+   * still in flight after revokeTimeout, which become durable all the same.
+   */
+  private void carry(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
       Long position = stored.get(tp);
       if (position != null) {
-        carried.put(tp, position);
+        carried.merge(tp, position, Math::max);
       }
     }
-    forgetAssigned(partitions);
-  }
-
-  /** Revoked: their durable positions were committed, the group's offsets cover them. */
-  private void forget(Collection<TopicPartition> partitions) {
-    carried.keySet().removeAll(partitions);
     forgetAssigned(partitions);
   }
 
@@ -434,6 +460,10 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
     }
   }
 
+  private static Long max(Long a, Long b) {
+    return a == null ? b : b == null ? a : Long.valueOf(Math.max(a, b));
+  }
+
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
@@ -443,18 +473,24 @@ final class WalPoller implements Runnable, ConsumerRebalanceListener {
         .orElse(Map.of());
     if (!recoveredPositionsLoaded) {
       recoveredPositionsLoaded = true;
-      carried.putAll(recovered);
+      recovered.forEach((tp, position) -> carried.merge(tp, position, Math::max));
     }
-    carried.keySet().removeAll(partitions); // stored (and journaled) from here on
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
     for (TopicPartition tp : partitions) {
-      Long durablePosition = recovered.get(tp);
+      // What this log holds of it: journaled in the last durable block, or kept since this
+      // receiver last held it (lost with stores in flight, the last block may not show them yet).
+      Long known = max(recovered.get(tp), carried.remove(tp));
       OffsetAndMetadata c = committed.get(tp);
       // Stored but not committed when the last owner here died: go on after it, not before.
-      if (durablePosition != null && (c == null || durablePosition > c.offset())) {
-        consumer.seek(tp, durablePosition);
+      if (known != null && (c == null || known > c.offset())) {
+        consumer.seek(tp, known);
         log.info("receiver {}: {} resumes at durable position {} (committed {})",
-            context.receiverId(), tp, durablePosition, c == null ? "none" : c.offset());
+            context.receiverId(), tp, known, c == null ? "none" : c.offset());
+      }
+      // Journaled from here on, even if nothing of it is read before the next crash.
+      Long resumeAt = max(known, c == null ? null : c.offset());
+      if (resumeAt != null) {
+        stored.merge(tp, resumeAt, Math::max);
       }
     }
     log.info("receiver {}: assigned {}", context.receiverId(), partitions);

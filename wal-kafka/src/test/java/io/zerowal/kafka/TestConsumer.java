@@ -58,15 +58,31 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   // The mock answers committed() only for assigned partitions (0 for others) and not after close.
   private final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Set: every commit fails as a real one does while the group rebalances or the coordinator is
+   * away (commitSync throws, commitAsync reports the error to its callback); nothing is committed.
+   */
+  volatile boolean failCommits;
+
   @Override
   public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
       org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+    if (failCommits) {
+      if (callback != null) {
+        callback.onComplete(offsets, new org.apache.kafka.common.errors
+            .RebalanceInProgressException("test: commits fail"));
+      }
+      return;
+    }
     super.commitAsync(offsets, callback);
     offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
   }
 
   @Override
   public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (failCommits) {
+      throw new org.apache.kafka.clients.consumer.CommitFailedException("test: commits fail");
+    }
     super.commitSync(offsets);
     offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
   }
@@ -87,6 +103,20 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
    */
   void loseAtNextPoll(List<TopicPartition> lost) {
     schedulePollTask(() -> listener.onPartitionsLost(lost));
+  }
+
+  /**
+   * On the polling thread: the member loses {@code lost} without revocation and gets them back in
+   * the next generation, as a real consumer expelled for a missed heartbeat and rejoining: the
+   * listener hears the loss, the position falls back to {@code resetTo} (the group's committed
+   * offset, or the reset policy's), then the listener hears the assignment.
+   */
+  void loseAndGetBackAtNextPoll(List<TopicPartition> lost, long resetTo) {
+    schedulePollTask(() -> {
+      listener.onPartitionsLost(lost);
+      lost.forEach(tp -> seek(tp, resetTo));
+      listener.onPartitionsAssigned(lost);
+    });
   }
 
   /** The last offset committed for {@code tp}, or -1. */
