@@ -51,11 +51,13 @@ final class Backoff {
     nextMillis = Math.min(maxMillis, nextMillis * 2);
     long deadline = System.nanoTime() + wait * 1_000_000;
     try {
-      for (long left = wait; left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+      // In nanoseconds, rounding each sleep up: whole milliseconds left would end the pause up to
+      // 1 ms early (a 100 ms pause measured 99 ms).
+      for (long left = wait * 1_000_000; left > 0; left = deadline - System.nanoTime()) {
         if (stopped.getAsBoolean()) {
           return false;
         }
-        Thread.sleep(Math.min(left, STEP_MILLIS));
+        Thread.sleep(Math.min((left + 999_999) / 1_000_000, STEP_MILLIS));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
