@@ -87,7 +87,11 @@ final class Completer implements Runnable {
   }
 
   private void put(Object item) {
-    Uninterruptibly.run(() -> groups.put(item));
+    // offer first: the waiting put (and the lambda it needs) only when 1,024 groups are queued,
+    // not once per group on the writer's hot path.
+    if (!groups.offer(item)) {
+      Uninterruptibly.run(() -> groups.put(item));
+    }
   }
 
   @Override
