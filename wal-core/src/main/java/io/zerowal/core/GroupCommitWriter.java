@@ -203,10 +203,6 @@ final class GroupCommitWriter implements Runnable {
         + " is closed; open it again to append");
   }
 
-  boolean failed() {
-    return failure != null;
-  }
-
   /** The failure that poisoned the log, or null while it has none. */
   LogFailedException failure() {
     return failure;

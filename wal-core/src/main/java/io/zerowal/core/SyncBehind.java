@@ -163,7 +163,7 @@ final class SyncBehind implements Runnable {
   /** Syncs the output of the batch and passes its groups on, or fails them all. */
   private void syncAndPassOn(ArrayDeque<Written> batch) {
     Throwable error = null;
-    if (writer.failed()) {
+    if (writer.failure() != null) {
       error = writer.failure(); // never sync after a failure: fail what was handed over
     } else {
       try {

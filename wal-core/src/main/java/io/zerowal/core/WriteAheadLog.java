@@ -341,7 +341,7 @@ public final class WriteAheadLog implements Closeable {
     } catch (IOException e) {
       log.warn("closing storage {} failed", storage.describe(), e);
     }
-    log.info("closed log {}{}", storage.describe(), writer.failed() ? " (after a failure)" : "");
+    log.info("closed log {}{}", storage.describe(), writer.failure() != null ? " (after a failure)" : "");
     released.countDown();
   }
 
