@@ -4,7 +4,6 @@
  */
 package io.zerowal.netty;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -12,6 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -25,7 +25,6 @@ import io.zerowal.core.BackPressureException;
 import io.zerowal.receiver.BlockInfo;
 import io.zerowal.receiver.Receiver;
 import io.zerowal.receiver.ReceiverContext;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -84,7 +83,9 @@ import org.slf4j.LoggerFactory;
  * over {@code maxFrameBytes} close the connection before they are read; a malformed frame closes
  * its connection with a logged reason and nothing stored; connections beyond
  * {@code maxConnections} are refused, and so are connections that would take the process's last
- * eighth of open files ({@code ulimit -n}), kept for the logs and the processor; a connection
+ * eighth of open files ({@code ulimit -n}), kept for the logs and the processor (the server
+ * then stops accepting, leaving new connections in the kernel's backlog, until files are closed
+ * again: a flood of connections cannot fail the engine with "Too many open files"); a connection
  * silent for {@code idleTimeout}, or that takes longer than {@code frameTimeout} to send its
  * handshake or any one frame (slowloris), is closed.
  * While more than {@code maxPendingBytes} of batches are being stored, the server stops reading
@@ -206,6 +207,10 @@ public final class IngestServer implements Receiver {
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.SO_BACKLOG, 1024)
+        // One connection per read, so that AcceptGate sees each before the next is accepted.
+        .option(ChannelOption.RCVBUF_ALLOCATOR,
+            new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+        .handler(AcceptGate.forThisProcess())
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -340,22 +345,8 @@ public final class IngestServer implements Receiver {
 
   // ---------------------------------------------------------------- connections
 
-  /**
-   * True if the process holds so many open files that one more connection would eat into what
-   * the logs and the processor need (the last eighth of {@code ulimit -n}, at least 32): a flood
-   * of connections must not fail the engine with "Too many open files".
-   */
-  private static boolean nearFileLimit() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
-      long max = os.getMaxFileDescriptorCount();
-      long reserve = Math.max(32, max / 8);
-      return max > 0 && os.getOpenFileDescriptorCount() > max - reserve;
-    }
-    return false;
-  }
-
   private void admit(SocketChannel ch, ChannelGroup all) {
-    if (accepting && nearFileLimit()) {
+    if (accepting && ch.attr(AcceptGate.REFUSED).get() != null) {
       long refused = rejectedConnections.incrementAndGet();
       if (Long.bitCount(refused) == 1) { // the 1st, 2nd, 4th, 8th...: a flood floods no log
         log.warn("refused connection from {}: the process is near its limit of open files"

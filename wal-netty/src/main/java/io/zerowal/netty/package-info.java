@@ -23,6 +23,8 @@
  *   <li>{@code WireFormat}: the bytes of every frame, the only code that knows them.</li>
  *   <li>{@code FrameDecoder}: Netty's {@code LengthFieldBasedFrameDecoder} with the frame
  *       timeout (slowloris).</li>
+ *   <li>{@code AcceptGate}: on the listening channel, stops accepting near the process's limit
+ *       of open files.</li>
  *   <li>{@code ServerConnection}: one connection's handshake, batches and replies.</li>
  *   <li>{@code ProducerTable}: the highest sequence per producer, stored as each block's metadata
  *       and rebuilt from the last durable block on start.</li>
