@@ -15,11 +15,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The raw bound for concurrent appends: the best one file on this disk does for the same records
  * with the group size left free. Producers hand records to one writer thread, which copies every
- * record waiting into one direct buffer, writes it with one call and forces it once (SYNC), or
- * only writes it (FLUSH), then releases the producers whose records it covered. No frame header
- * or CRC is computed, no future or handle allocated, no per-record object of any kind: each
- * producer owns one counter of records submitted and one of records made durable, and keeps at
- * most {@code window} records in flight, as ZeroWAL's ring producers do.
+ * record waiting into one direct buffer and writes it with one call. With FLUSH it then releases
+ * the producers whose records it covered. With SYNC a second thread forces the file behind the
+ * writer: each force covers everything written before it began, and releases those producers,
+ * while the writer goes on writing the next group into the page cache (a log that wrote and
+ * forced in turn would leave the disk idle while it copies, and the CPU idle while it forces: a
+ * bound any pipelined log beats). No frame header or CRC is computed, no future or handle
+ * allocated, no per-record object of any kind: each producer owns one counter of records
+ * submitted and one of records made durable, and keeps at most {@code window} records in flight,
+ * as ZeroWAL's ring producers do.
  *
  * <p>The fixed-group raw loop that {@link Compare} prints next to it is a different bound: one
  * thread and a group size chosen in advance. With many producers the free group grows to what
@@ -51,6 +55,7 @@ final class RawGroupCommit {
     this.submitted = new AtomicLongArray(producers * 16);
     this.durable = new AtomicLongArray(producers * 16);
     this.waiting = new java.util.concurrent.atomic.AtomicReferenceArray<>(producers);
+    this.writtenCounts = new AtomicLongArray(producers * 16);
   }
 
   /**
@@ -73,13 +78,26 @@ final class RawGroupCommit {
     Throwable[] failure = new Throwable[1];
     Thread writer = new Thread(() -> {
       try {
-        written[0] = write(ch, groups, forces);
+        written[0] = write(ch, groups);
+      } catch (Throwable t) {
+        failure[0] = t;
+        stop = true;
+      } finally {
+        writerDone = true;
+        LockSupport.unpark(syncerThread);
+      }
+    }, "raw-writer");
+    writer.setDaemon(true);
+    Thread syncer = new Thread(() -> {
+      try {
+        sync(ch, forces);
       } catch (Throwable t) {
         failure[0] = t;
         stop = true;
       }
-    }, "raw-writer");
-    writer.setDaemon(true);
+    }, "raw-syncer");
+    syncer.setDaemon(true);
+    syncerThread = syncer;
     Thread[] threads = new Thread[producers];
     long[] deadline = new long[1];
     java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -91,6 +109,9 @@ final class RawGroupCommit {
       threads[p].start();
     }
     writer.start();
+    if (force) {
+      syncer.start();
+    }
     long start = System.nanoTime();
     deadline[0] = start + nanos;
     go.countDown();
@@ -101,6 +122,10 @@ final class RawGroupCommit {
     stop = true;
     LockSupport.unpark(writer);
     writer.join();
+    if (force) {
+      LockSupport.unpark(syncer);
+      syncer.join();
+    }
     if (failure[0] != null) {
       throw new IllegalStateException("raw writer failed", failure[0]);
     }
@@ -155,9 +180,15 @@ final class RawGroupCommit {
   }
 
   private volatile Thread writerThread;
+  private volatile Thread syncerThread;
+  private volatile boolean writerDone;
+  private volatile boolean syncerSleeping;
+  // Per producer, padded like the counters: records the writer has written (SYNC: not yet forced).
+  private final AtomicLongArray writtenCounts;
+  private volatile long writes; // groups written, for the syncer to see new work
 
   /** The writer thread's loop; returns the bytes written. */
-  private long write(FileChannel ch, long[] groups, long[] forces) throws IOException {
+  private long write(FileChannel ch, long[] groups) throws IOException {
     writerThread = Thread.currentThread();
     ByteBuffer buf = ByteBuffer.allocateDirect(32 << 20);
     long[] taken = new long[producers];
@@ -191,22 +222,68 @@ final class RawGroupCommit {
       while (buf.hasRemaining()) {
         position += ch.write(buf, position);
       }
-      if (force) {
-        ch.force(false);
-        forces[0]++;
-      }
       groups[0]++;
       for (int p = 0; p < producers; p++) {
         if (now[p] != taken[p]) {
           taken[p] = now[p];
-          durable.set(p * 16, now[p]);
-          Thread w = waiting.get(p);
-          if (w != null) {
-            LockSupport.unpark(w);
+          if (force) {
+            writtenCounts.set(p * 16, now[p]);
+          } else {
+            release(p, now[p]);
           }
+        }
+      }
+      if (force) {
+        writes = groups[0];
+        if (syncerSleeping) {
+          syncerSleeping = false;
+          LockSupport.unpark(syncerThread);
         }
       }
     }
     return position;
+  }
+
+  /**
+   * The syncer's loop (SYNC only): takes what the writer has written so far, forces the file, and
+   * releases those records; the writer writes on meanwhile.
+   */
+  private void sync(FileChannel ch, long[] forces) throws IOException {
+    long[] covered = new long[producers];
+    long seen = 0;
+    while (true) {
+      long w = writes;
+      if (w == seen) {
+        if (writerDone) {
+          return;
+        }
+        syncerSleeping = true;
+        if (writes == seen && !writerDone) {
+          LockSupport.parkNanos(this, 100_000);
+        }
+        syncerSleeping = false;
+        continue;
+      }
+      // Counts first, then the force: every record counted was written before the force began.
+      for (int p = 0; p < producers; p++) {
+        covered[p] = writtenCounts.get(p * 16);
+      }
+      seen = w;
+      ch.force(false);
+      forces[0]++;
+      for (int p = 0; p < producers; p++) {
+        release(p, covered[p]);
+      }
+    }
+  }
+
+  private void release(int p, long count) {
+    if (durable.get(p * 16) < count) {
+      durable.set(p * 16, count);
+      Thread w = waiting.get(p);
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
+    }
   }
 }

@@ -46,7 +46,7 @@ class BenchmarkSmokeTest {
     assertThat(md).contains("| " + AckPatterns.RAW16 + " | ", AckPatterns.RECV_SYNC,
         AckPatterns.RECV_NONE, AckPatterns.RECV_BLOCKS, "| " + AckPatterns.LAT_RAW + " | ",
         "| " + AckPatterns.LAT_ZW + " | ", "p99 ≤ 1.5× raw", "## Targets",
-        "--quick: not for verdicts");
+        "--quick: not for verdicts", "Raw bound's window: ");
   }
 
   @Test
