@@ -223,6 +223,52 @@ class SyncBehindTest {
     assertThat(s.recoverAll()).hasSize(1 + 2 * N);
   }
 
+  @Test
+  void aLongQueueIsWrittenInCappedGroupsAndItsHeadIsAcknowledgedWhileTheRestIsWritten()
+      throws Exception {
+    GatedStorage storage = new GatedStorage(new MemoryStorage());
+    int size = 1024;
+    // About three capped groups; all of it fits the writer's 1 MiB staging buffer, so without
+    // the cap it would go in one write and one group.
+    int queued = (int) (3 * GroupCommitWriter.MAX_SYNC_GROUP_BYTES / size) - 100;
+    try (WriteAheadLog log = WriteAheadLog.builder(storage).durability(Durability.SYNC)
+        .segmentSize(64 << 20).open()) {
+      storage.gateWrites = true;
+      CompletableFuture<RecordHandle> lead = log.append(TestLogs.payload(0, size));
+      assertThat(storage.writesEntered.poll(10, TimeUnit.SECONDS)).as("write of the lead").isNotNull();
+      List<CompletableFuture<RecordHandle>> queue = new ArrayList<>();
+      for (int i = 1; i <= queued; i++) {
+        queue.add(log.append(TestLogs.payload(i, size)));
+      }
+      storage.writePermits.release(); // the lead is written, the queue waits behind it
+      assertThat(storage.writesEntered.poll(10, TimeUnit.SECONDS)).as("write of the queue's head")
+          .isNotNull();
+      storage.writePermits.release();
+      assertThat(storage.writesEntered.poll(10, TimeUnit.SECONDS))
+          .as("a second write: the queue's head was a group of its own").isNotNull();
+      // The writer is held in that write; the head's sync runs behind it and acknowledges it.
+      assertThat(lead).succeedsWithin(WAIT);
+      assertThat(queue.get(0)).succeedsWithin(WAIT);
+      assertThat(queue.get(queued - 1)).as("the queue's tail is not written yet").isNotDone();
+      assertThat(TestLogs.eventually(() -> log.stats().groups() == 2)).isTrue();
+
+      storage.gateWrites = false;
+      storage.writePermits.release(100);
+      for (CompletableFuture<RecordHandle> f : queue) {
+        assertThat(f).succeedsWithin(WAIT);
+      }
+      List<Long> sequences = queue.stream().map(f -> f.join().sequence()).toList();
+      assertThat(sequences).isSorted().doesNotHaveDuplicates();
+      assertThat(log.stats().groups()).as("the queue in groups of at most 256 KiB")
+          .isGreaterThanOrEqualTo(4);
+      assertThat(storage.violations).isEmpty();
+    }
+    try (WriteAheadLog reopened = WriteAheadLog.builder(storage).open()) {
+      assertThat(LogFixture.payloadsOf(LogFixture.readAll(reopened)))
+          .containsExactlyElementsOf(TestLogs.payloads(1 + queued, size));
+    }
+  }
+
   private static <T> List<T> concat(List<T> x, List<T> y) {
     List<T> all = new ArrayList<>(x);
     all.addAll(y);
