@@ -23,7 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * bound any pipelined log beats). No frame header or CRC is computed, no future or handle
  * allocated, no per-record object of any kind: each producer owns one counter of records
  * submitted and one of records made durable, and keeps at most {@code window} records in flight,
- * as ZeroWAL's ring producers do.
+ * as ZeroWAL's ring producers do. With SYNC a group stops at 256 KiB, as ZeroWAL's SYNC groups
+ * do: the writer writes a deep queue as several groups, and the force of the first runs while the
+ * next is written (whole-queue groups made this bound slower than ZeroWAL once ZeroWAL split them).
+ * The writer starts each group at the next producer, so a group that stops early is fair.
  *
  * <p>The fixed-group raw loop that {@link Compare} prints next to it is a different bound: one
  * thread and a group size chosen in advance. With many producers the free group grows to what
@@ -31,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * bound can be compared with ZeroWAL's concurrent runs.
  */
 final class RawGroupCommit {
+  /** Bytes a SYNC group stops at, as ZeroWAL's SYNC groups ({@code MAX_SYNC_GROUP_BYTES}). */
+  static final int SYNC_GROUP_BYTES = 256 << 10;
   private final int producers;
   private final int window;
   private final int frameBytes;
@@ -194,10 +199,16 @@ final class RawGroupCommit {
     long[] taken = new long[producers];
     long[] now = new long[producers];
     long position = 0;
+    int start = 0;
     while (!stop) {
       buf.clear();
+      if (force) {
+        buf.limit(Math.max(SYNC_GROUP_BYTES, frameBytes));
+      }
       boolean any = false;
-      for (int p = 0; p < producers; p++) {
+      start = start + 1 == producers ? 0 : start + 1;
+      for (int q = 0; q < producers; q++) {
+        int p = q + start < producers ? q + start : q + start - producers;
         long k = submitted.get(p * 16) - taken[p];
         now[p] = taken[p];
         for (long i = 0; i < k && buf.remaining() >= frameBytes; i++) {
