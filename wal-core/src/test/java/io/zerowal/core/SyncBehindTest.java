@@ -235,7 +235,8 @@ class SyncBehindTest {
         .segmentSize(64 << 20).open()) {
       storage.gateWrites = true;
       CompletableFuture<RecordHandle> lead = log.append(TestLogs.payload(0, size));
-      assertThat(storage.writesEntered.poll(10, TimeUnit.SECONDS)).as("write of the lead").isNotNull();
+      assertThat(storage.writesEntered.poll(10, TimeUnit.SECONDS)).as("write of the lead")
+          .isNotNull();
       List<CompletableFuture<RecordHandle>> queue = new ArrayList<>();
       for (int i = 1; i <= queued; i++) {
         queue.add(log.append(TestLogs.payload(i, size)));
