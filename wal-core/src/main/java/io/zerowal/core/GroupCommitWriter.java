@@ -129,7 +129,8 @@ final class GroupCommitWriter implements Runnable {
     this.index = index;
     this.nextSequence = nextSequence;
     this.buffer = new GroupBuffer(config.maxRecordSize);
-    this.pendingBytes = new PendingBytes(config.maxPendingBytes, config.backPressure);
+    this.pendingBytes = new PendingBytes(config.maxPendingBytes, config.backPressure,
+        this::isLogThread);
     this.preallocator = config.preallocate
         ? new SegmentPreallocator(storage, config.segmentSize) : null;
     this.segment = recovered != null ? recovered

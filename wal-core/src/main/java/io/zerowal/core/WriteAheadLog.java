@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * for an append of the same log: {@code join()} or {@code get()} of such a future (or of a stage
  * chained on it) on one of the log's threads throws {@link IllegalStateException} rather than
  * deadlock the log; chain with {@code thenCompose}, or use an {@code ...Async} method with an
- * executor.
+ * executor. An append from a callback is fine while there is room; when {@code maxPendingBytes} is
+ * reached it throws {@link BackPressureException} instead of waiting, whatever the policy.
  *
  * <h2>Failure</h2>
  * A failed write or sync poisons the log ({@link LogFailedException} for everything pending and
@@ -109,7 +110,9 @@ public final class WriteAheadLog implements Closeable {
    *     the record was written)
    * @throws NullPointerException if {@code payload} is null
    * @throws RecordTooLargeException if the record exceeds {@code maxRecordSize}
-   * @throws BackPressureException under {@link BackPressure#FAIL_FAST} when the log is full
+   * @throws BackPressureException under {@link BackPressure#FAIL_FAST} when the log is full, and
+   *     under either policy when the log is full and this is called from one of the log's own
+   *     threads (a completion callback), which would otherwise wait for itself
    * @throws LogClosedException if the log is closed
    * @throws LogFailedException if the log failed
    */

@@ -85,6 +85,27 @@ class CallbackWaitTest {
   }
 
   @Test
+  void anAppendInACallbackWhenTheLogIsFullFailsInsteadOfWaitingForItself() throws Exception {
+    // Found by a hostile probe: 8 producers, maxPendingBytes 8 MiB, BLOCK, a callback appending
+    // on the sync thread waited for room that only that thread could make; the log hung.
+    WriteAheadLog log = WriteAheadLog.builder(memory).durability(Durability.SYNC)
+        .maxRecordSize(1024).maxPendingBytes(4096).backPressure(BackPressure.BLOCK).open();
+    Throwable t = failureOfCallbackOnALogThread(log, h -> {
+      for (int i = 0; i < 1000; i++) { // each adds its frame; nothing completes meanwhile
+        log.append(payload(100 + i, 100));
+      }
+      return null;
+    });
+
+    assertThat(t).isInstanceOf(BackPressureException.class).hasMessageContaining("deadlock")
+        .hasMessageContaining("maxPendingBytes 4096");
+    RecordHandle later = await(log.append(payload(2, 5)));
+    assertThat(bytes(log.read(later))).isEqualTo(payload(2, 5));
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(log::close);
+    closed.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void joinOfAnotherLogsAppendInACallbackIsAllowed() throws Exception {
     MemoryStorage other = new MemoryStorage();
     try (WriteAheadLog log = WriteAheadLog.builder(memory).open();
