@@ -18,16 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * What the engine's batch thread does: first re-runs the batches recovery found uncompleted, then
  * every {@code batchInterval} journals the allocation of every unallocated block to a batch, hands
- * the batch to the {@link BatchProcessor}, journals its completion and has the {@link LogCleaner}
- * delete what no batch needs any more. Ends when halted, or after a last batch once a drain is
- * requested. Batch times are unique and increasing, across restarts too.
+ * the batch to the {@link BatchProcessor}, journals its completion and hands the cleanup (the
+ * {@link LogCleaner} deleting what no batch needs any more) to its {@link CleanupThread}. Ends when
+ * halted, or after a last batch once a drain is requested, once the cleanups requested have run.
+ * Batch times are unique and increasing, across restarts too.
  */
 final class BatchLoop {
   private static final Logger log = LoggerFactory.getLogger(BatchLoop.class);
 
   private final EngineConfig config;
   private final BlockTracker tracker;
-  private final LogCleaner cleaner;
+  private final CleanupThread cleanup;
+  private final EngineThreads threads;
   private final Backlog backlog;
   private final DiskQuota quota;
   private final Map<String, WriteAheadLog> dataLogs;
@@ -47,22 +49,44 @@ final class BatchLoop {
   private long lastMissedWarningMillis; // only the batch thread
 
   BatchLoop(EngineConfig config, EngineLogs logs, LogCleaner cleaner, Backlog backlog,
-      DiskQuota quota) {
+      DiskQuota quota, EngineThreads threads) {
     this.config = config;
     this.backlog = backlog;
     this.quota = quota;
     this.tracker = logs.tracker();
-    this.cleaner = cleaner;
+    this.cleanup = new CleanupThread(cleaner, quota, backlog, this::wake);
+    this.threads = threads;
     this.dataLogs = logs.dataLogs();
     this.toRerun = logs.toRerun();
   }
 
   /**
-   * Runs batches until halted or drained.
+   * Runs batches until halted or drained, then waits for the cleanups requested.
    *
-   * @throws EngineFailedException if the processor throws; other exceptions if a log fails
+   * @throws EngineFailedException if the processor throws; other exceptions if a log fails or a
+   *     cleanup failed
    */
   void run() throws InterruptedException {
+    try {
+      runBatches();
+    } finally {
+      cleanup.finish();
+    }
+    checkCleanup();
+  }
+
+  /** Throws the cleanup thread's failure, if any: the engine fails with it. */
+  private void checkCleanup() {
+    Throwable f = cleanup.failure();
+    if (f instanceof RuntimeException r) {
+      throw r;
+    }
+    if (f instanceof Error e) {
+      throw e;
+    }
+  }
+
+  private void runBatches() throws InterruptedException {
     for (Map.Entry<Long, List<BlockInfo>> e : toRerun.entrySet()) {
       if (haltRequested) {
         return;
@@ -78,6 +102,7 @@ final class BatchLoop {
       if (haltRequested) {
         return;
       }
+      checkCleanup();
       // The processor overran: the intervals between the one this batch should have had and now
       // are missed. The batch takes everything stored meanwhile (up to the batch caps); its
       // delay, counted from the interval it should have had, and the count make the lag visible
@@ -138,7 +163,7 @@ final class BatchLoop {
   private void sleepUntil(long epochMillis) throws InterruptedException {
     synchronized (wakeup) {
       long wait;
-      while (!haltRequested && !drainRequested
+      while (!haltRequested && !drainRequested && cleanup.failure() == null
           && (wait = epochMillis - System.currentTimeMillis()) > 0) {
         wakeup.wait(wait);
       }
@@ -174,13 +199,10 @@ final class BatchLoop {
     }
     batchesCompleted.incrementAndGet();
     recordsProcessed.addAndGet(stats.records());
-    LogCleaner.Deleted deleted = cleaner.clean(metadataFrom);
-    quota.measure(); // the deleted segments' room is free
-    // After the cleanup: new stores fill the room only once the processed segments are gone, so
-    // disk use stays near maxUnprocessedBytes.
-    backlog.processed(blocks);
-    log.debug("{}; deleted {} data and {} metadata segments", stats, deleted.dataSegments(),
-        deleted.metadataSegments());
+    // Deleting segments waits for the file system's journal: on its own thread, so that the
+    // next batch starts on time; the blocks leave the backlog once their segments are gone.
+    cleanup.request(metadataFrom, blocks, threads);
+    log.debug("{}", stats);
     Consumer<BatchStats> listener = onBatchCompleted;
     if (listener != null) {
       listener.accept(stats);

@@ -15,8 +15,9 @@ import java.util.TreeMap;
  * block appended and not yet in the tracker, which holds a floor here meanwhile (a {@link Floors}
  * per receiver). The metadata log keeps everything from the tracker's last snapshot.
  *
- * <p>{@link #clean} runs on the batch thread after each batch; floors are held and released by the
- * store path. Thread-safe.
+ * <p>{@link #clean} runs on the {@link CleanupThread} after each batch, while the batch thread
+ * allocates and processes the next one: a block the tracker allocates stays needed until its batch
+ * completes, so that is safe. Floors are held and released by the store path. Thread-safe.
  */
 final class LogCleaner {
   private final BlockTracker tracker;

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * acknowledged blocks or completed batches without anyone deciding it.
  *
  * <h2>Threads</h2>
- * One batch thread ({@code zerowal-<name>-batches}, see {@link Builder#name}), one block-cutting
+ * One batch thread ({@code zerowal-<name>-batches}, see {@link Builder#name}), one cleanup thread
+ * deleting processed segments after each batch ({@code zerowal-<name>-cleanup}), one block-cutting
  * thread ({@code zerowal-<name>-blocks}), a stopping thread ({@code zerowal-<name>-stop}) when a
  * stop is called on one of the engine's own threads, short-lived threads restarting or stopping a
  * receiver, and each log's writer and completion threads; receivers bring their own or start
@@ -120,7 +121,7 @@ public final class MicroBatchEngine implements AutoCloseable {
       EngineLogs opened = logs;
       DiskQuota quota = new DiskQuota(config.maxLogDiskBytes(), config.maxBlockTime(),
           () -> opened.stats().values().stream().mapToLong(s -> s.segmentBytes()).sum());
-      loop = new BatchLoop(config, logs, cleaner, backlog, quota); // before anything can fail()
+      loop = new BatchLoop(config, logs, cleaner, backlog, quota, threads); // before anything can fail()
       loop.onBatchCompleted(onBatchCompleted);
       loop.batchListeners(batchListeners);
       receivers = new Receivers(config, logs, cleaner, backlog, quota, threads,

@@ -50,7 +50,9 @@
  *       then {@code RateControl} (optional) gives each receiver's {@code RateLimiter} the rate its
  *       {@code RateEstimator} (a PID controller) computes from the batch.</li>
  *   <li>{@code LogCleaner}: the one place that deletes segments, and the floors of blocks in
- *       flight.</li>
+ *       flight; {@code CleanupThread} runs it after each batch on a thread of its own (deleting
+ *       waits for the file system's journal), then measures the {@code DiskQuota} and releases
+ *       the batch's blocks from the {@code Backlog}.</li>
  * </ul>
  *
  * <h2>Tracker (package-private)</h2>
@@ -73,7 +75,8 @@
  * BlockAdded is durable: the receiver acknowledges upstream there. Every batch interval the
  * {@code BatchLoop} journals a BatchAllocated of every unallocated block, runs the processor,
  * journals a BatchCompleted (with a snapshot once the metadata log rolled), and the
- * {@code LogCleaner} deletes the segments nothing needs. On {@code start()} after a crash,
+ * {@code LogCleaner} deletes the segments nothing needs, on the cleanup thread while the next
+ * batch runs. On {@code start()} after a crash,
  * {@code EngineLogs} replays the metadata log: batches allocated but not completed re-run first
  * with the same time and blocks; blocks added but not allocated go into the next batch.
  */
