@@ -8,7 +8,6 @@ import io.zerowal.spark.ZeroWalSparkLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,12 +140,16 @@ public final class SparkWalBench {
     @Override
     public void onStart() {
       Thread t = new Thread(() -> {
-        byte[] record = new byte[size];
-        Arrays.fill(record, (byte) 'x');
+        // Distinct arrays: Java serialization writes an array already in the stream as a
+        // back-reference, so one array repeated would reach the logs as a few bytes a record.
+        byte[][] distinct = new byte[records][];
+        for (int i = 0; i < records; i++) {
+          distinct[i] = Workloads.payload(size, i + 1);
+        }
         while (!isStopped()) {
           ArrayBuffer<byte[]> block = new ArrayBuffer<>(records);
           for (int i = 0; i < records; i++) {
-            block.addOne(record);
+            block.addOne(distinct[i]);
           }
           try {
             store(block);
