@@ -29,7 +29,6 @@ final class BatchLoop {
   private final EngineConfig config;
   private final BlockTracker tracker;
   private final CleanupThread cleanup;
-  private final EngineThreads threads;
   private final Backlog backlog;
   private final DiskQuota quota;
   private final Map<String, WriteAheadLog> dataLogs;
@@ -54,8 +53,7 @@ final class BatchLoop {
     this.backlog = backlog;
     this.quota = quota;
     this.tracker = logs.tracker();
-    this.cleanup = new CleanupThread(cleaner, quota, backlog, this::wake);
-    this.threads = threads;
+    this.cleanup = new CleanupThread(cleaner, quota, backlog, threads, this::wake);
     this.dataLogs = logs.dataLogs();
     this.toRerun = logs.toRerun();
   }
@@ -201,7 +199,7 @@ final class BatchLoop {
     recordsProcessed.addAndGet(stats.records());
     // Deleting segments waits for the file system's journal: on its own thread, so that the
     // next batch starts on time; the blocks leave the backlog once their segments are gone.
-    cleanup.request(metadataFrom, blocks, threads);
+    cleanup.request(metadataFrom, blocks);
     log.debug("{}", stats);
     Consumer<BatchStats> listener = onBatchCompleted;
     if (listener != null) {

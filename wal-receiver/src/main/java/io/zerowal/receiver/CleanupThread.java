@@ -33,6 +33,7 @@ final class CleanupThread {
   private final LogCleaner cleaner;
   private final DiskQuota quota;
   private final Backlog backlog;
+  private final EngineThreads threads;
   private final Runnable onFailure;
   private final Object lock = new Object();
   // guarded by lock
@@ -43,20 +44,25 @@ final class CleanupThread {
   private boolean finished;
   private volatile Throwable failure;
 
-  /** {@code onFailure} runs on the cleanup thread after a failure is kept, to wake the batch thread. */
-  CleanupThread(LogCleaner cleaner, DiskQuota quota, Backlog backlog, Runnable onFailure) {
+  /**
+   * The thread starts through {@code threads} at the first request; {@code onFailure} runs on it
+   * after a failure is kept, to wake the batch thread.
+   */
+  CleanupThread(LogCleaner cleaner, DiskQuota quota, Backlog backlog, EngineThreads threads,
+      Runnable onFailure) {
     this.cleaner = cleaner;
     this.quota = quota;
     this.backlog = backlog;
+    this.threads = threads;
     this.onFailure = onFailure;
   }
 
   /**
    * Asks for a cleanup after a batch of {@code blocks} completed; {@code metadataFrom} is the
-   * sequence of the snapshot it wrote (negative for none). Batch thread only; starts the thread on
-   * the first call through {@code threads}.
+   * sequence of the snapshot it wrote (negative for none). Batch thread only; the first call starts
+   * the thread.
    */
-  void request(long metadataFrom, List<BlockInfo> blocks, EngineThreads threads) {
+  void request(long metadataFrom, List<BlockInfo> blocks) {
     synchronized (lock) {
       if (finished) {
         throw new IllegalStateException("cleanup requested after finish()");
