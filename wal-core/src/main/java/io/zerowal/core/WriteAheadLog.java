@@ -239,7 +239,7 @@ public final class WriteAheadLog implements Closeable {
     try {
       for (Segment s : removed) {
         reads.segmentDeleted(s.name);
-        storage.delete(s.name);
+        deleteSegment(s.name);
         storage.syncDirectory();
       }
     } catch (IOException e) {
@@ -252,6 +252,23 @@ public final class WriteAheadLog implements Closeable {
           removed.size(), index.firstSequence());
     }
     return removed.size();
+  }
+
+  /**
+   * Deletes a segment {@code truncateBefore} removed from the index. One that is already gone
+   * (deleted by hand, or by an operator's cleanup script) is what was wanted: a warning, not a
+   * failure of the caller (an engine would stop over a file it was about to delete).
+   */
+  private void deleteSegment(String name) throws IOException {
+    try {
+      storage.delete(name);
+    } catch (IOException e) {
+      if (storage.exists(name)) {
+        throw e;
+      }
+      log.warn("log {}: segment {} below sequence {} was already deleted by someone else",
+          storage.describe(), name, index.firstSequence());
+    }
   }
 
   // ---------------------------------------------------------------- state

@@ -67,6 +67,31 @@ class TruncateTest {
   }
 
   @Test
+  void truncateBeforeTakesASegmentDeletedByHandAsDeleted() throws Exception {
+    // Found by a hostile probe: an operator deleted an old segment under a running engine, whose
+    // next cleanup then failed on NoSuchFileException and stopped the engine.
+    WriteAheadLog log = logs.open(WriteAheadLog.builder(new LocalStorage(dir)).segmentSize(4096)
+        .maxRecordSize(1000));
+    List<RecordHandle> handles = appendAll(log, payloads(200, 100));
+    long cut = 150;
+    long segmentOfCut = handles.get((int) cut).segment();
+    long second = handles.stream().mapToLong(RecordHandle::segment).filter(g -> g > 0)
+        .findFirst().orElseThrow();
+    Files.delete(dir.resolve(SegmentName.of(handles.get(0).segment())));
+
+    int deleted = log.truncateBefore(cut);
+
+    assertThat(deleted).isGreaterThan(1);
+    assertThat(log.firstSequence()).isEqualTo(segmentOfCut);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .doesNotContain(SegmentName.of(second));
+    }
+    assertThat(bytes(log.read(handles.get(199)))).isEqualTo(payload(199, 100));
+    assertThat(await(log.append(payload(200, 100))).sequence()).isEqualTo(200);
+  }
+
+  @Test
   void truncateBeforeTheFirstSequenceDeletesNothing() throws Exception {
     WriteAheadLog log = logs.openSmallSegments();
     appendAll(log, payloads(100, 100));
