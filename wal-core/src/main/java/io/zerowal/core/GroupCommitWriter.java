@@ -74,6 +74,8 @@ final class GroupCommitWriter implements Runnable {
   private final SegmentIndex index;
   private final AppendQueue queue = new AppendQueue();
   private final SegmentPreallocator preallocator;
+  /** Files of truncated segments to write the next segments into; null unless recycleSegments. */
+  private final SegmentRecycler recycler;
   private final Completer completer;
   /** Syncs the open segment ahead of its seal; FLUSH and NONE only (SYNC syncs every group). */
   private final BackgroundSyncer syncer;
@@ -122,7 +124,8 @@ final class GroupCommitWriter implements Runnable {
   private volatile long wokenNanos; // written by the appender that unparks the writer
 
   GroupCommitWriter(Storage storage, WriteAheadLog.Config config, SegmentIndex index,
-      OpenSegment recovered, long nextSequence, LogId logId) throws IOException {
+      OpenSegment recovered, long nextSequence, LogId logId, SegmentRecycler recycler)
+      throws IOException {
     this.storage = storage;
     this.logId = logId;
     this.config = config;
@@ -133,8 +136,9 @@ final class GroupCommitWriter implements Runnable {
         this::isLogThread);
     this.preallocator = config.preallocate
         ? new SegmentPreallocator(storage, config.segmentSize) : null;
+    this.recycler = recycler;
     this.segment = recovered != null ? recovered
-        : OpenSegment.create(storage, preallocator, nextSequence, logId);
+        : OpenSegment.create(storage, recycler, preallocator, nextSequence, logId);
     if (preallocator != null) {
       preallocator.prepare();
     }
@@ -433,7 +437,7 @@ final class GroupCommitWriter implements Runnable {
     rolls++;
     storage.checkLock();
     lockCheckedNanos = System.nanoTime();
-    segment = OpenSegment.create(storage, preallocator, nextSequence, logId);
+    segment = OpenSegment.create(storage, recycler, preallocator, nextSequence, logId);
     log.debug("rolled to segment {}", SegmentName.of(segment.baseSequence));
   }
 

@@ -114,6 +114,16 @@ final class HandleReader {
       }
     }
     ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+    boolean matches = RecordFrame.length(b, 0) == handle.length()
+        && RecordFrame.type(b, 0) == RecordFrame.TYPE_RECORD
+        && RecordFrame.sequence(b, 0) == handle.sequence()
+        && RecordFrame.crcOf(new CRC32C(), frame, RecordFrame.TYPE_OFFSET, handle.length())
+            == RecordFrame.storedCrc(b, 0);
+    if (!matches && truncated(handle.sequence())) {
+      // With recycleSegments the file of a truncated segment is written over by a new segment.
+      throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
+          + " it was being read (its file was reused by a newer segment)");
+    }
     if (RecordFrame.length(b, 0) != handle.length()
         || RecordFrame.type(b, 0) != RecordFrame.TYPE_RECORD
         || RecordFrame.sequence(b, 0) != handle.sequence()) {
@@ -148,6 +158,11 @@ final class HandleReader {
         inputs.release(lease);
       }
     }
+  }
+
+  /** Whether {@code sequence} is below the log's first sequence: truncateBefore removed it. */
+  boolean truncated(long sequence) {
+    return sequence < index.firstSequence();
   }
 
   /** The segment was deleted by truncateBefore: close its file once its readers are done. */

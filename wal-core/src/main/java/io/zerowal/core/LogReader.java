@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Iterable once. Not thread-safe: use one reader per thread. Close it to release its file.
  * Segments deleted by {@code truncateBefore} while the reader is open stay readable if the reader
- * already holds them (local disk, memory); otherwise the reader fails with a {@link WalException}
- * saying so.
+ * already holds them (local disk, memory) and the log does not recycle segments; otherwise the
+ * reader fails with a {@link WalException} saying so.
  */
 public final class LogReader implements Iterable<LogRecord>, Closeable {
   private static final Logger log = LoggerFactory.getLogger(LogReader.class);
@@ -272,6 +272,15 @@ public final class LogReader implements Iterable<LogRecord>, Closeable {
    * skipped; without one, skips the rest of the segment.
    */
   private void damaged(String problem) throws IOException {
+    if (handles.truncated(segment.lastSequence)) {
+      // Not damage: truncateBefore removed the segment meanwhile and, with recycleSegments, a
+      // newer segment is being written into its file.
+      done = true;
+      closeSegment();
+      throw new WalException("segment " + segment.name + " of log " + storage.describe()
+          + " was deleted by truncateBefore while this reader was reading it (at offset "
+          + scanner.offset() + "); start a new reader at firstSequence()");
+    }
     CorruptLogException e = new CorruptLogException(segment.name, scanner.offset(), problem);
     if (policy == RecoveryPolicy.STRICT) {
       done = true;

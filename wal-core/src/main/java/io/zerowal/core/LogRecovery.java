@@ -140,15 +140,15 @@ final class LogRecovery {
         : new OpenSegment(r.output(), r.baseSequence(), r.recordCount(), r.framesCrc());
   }
 
-  /** Finishes interrupted salvages, drops a leftover spare, and lists the segments by base. */
+  /** Finishes interrupted salvages, drops leftover spares, and lists the segments by base. */
   private TreeMap<Long, String> listSegments() throws IOException {
     List<String> names = storage.list();
     for (String name : names) {
       if (name.endsWith(SegmentName.TEMP_SUFFIX) && SegmentName.parse(
           name.substring(0, name.length() - SegmentName.TEMP_SUFFIX.length())) >= 0) {
         salvage.finishInterrupted(name, names);
-      } else if (name.equals(SegmentPreallocator.SPARE)) {
-        storage.delete(name); // zeros prepared for a roll that never came
+      } else if (name.equals(SegmentPreallocator.SPARE) || SegmentRecycler.isSpare(name)) {
+        storage.delete(name); // a file prepared for a roll that never came
         storage.syncDirectory();
       }
     }

@@ -101,8 +101,9 @@ public final class LogStats {
 
   /**
    * Bytes of the log's segments as written: headers, frames and footers, up to the durable end of
-   * the segment being written. Preallocated space and files set aside ({@code .corrupt}) are not
-   * counted, so a preallocated log takes more room on disk than this.
+   * the segment being written. Preallocated space, files set aside ({@code .corrupt}) and the
+   * files of truncated segments kept for reuse ({@code recycleSegments}, at most two) are not
+   * counted, so such a log takes more room on disk than this.
    *
    * @return the bytes of the log's segments as written, in bytes
    */

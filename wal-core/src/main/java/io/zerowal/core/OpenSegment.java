@@ -17,7 +17,7 @@ import java.io.IOException;
 final class OpenSegment {
   final SegmentOutput output;
   final long baseSequence;
-  /** Whether the file was preallocated: sealing cuts the zeros after the footer. */
+  /** Whether the file was preallocated or recycled: sealing cuts what lies after the footer. */
   private final boolean preallocated;
   private final FramesCrc framesCrc;
   private final long openedNanos = System.nanoTime();
@@ -38,17 +38,33 @@ final class OpenSegment {
   }
 
   /**
-   * Creates segment {@code base} (from the preallocator's spare file if there is one), syncs the
-   * directory so that the name survives a power loss, and writes the header.
+   * Creates segment {@code base} — in a recycled file if the recycler has one, else from the
+   * preallocator's spare file if there is one, else a new file — syncs the directory so that the
+   * name survives a power loss, and writes the header.
    */
-  static OpenSegment create(Storage storage, SegmentPreallocator preallocator, long base,
-      LogId logId) throws IOException {
+  static OpenSegment create(Storage storage, SegmentRecycler recycler,
+      SegmentPreallocator preallocator, long base, LogId logId) throws IOException {
     String name = SegmentName.of(base);
-    SegmentOutput out = preallocator != null ? preallocator.take(name) : storage.create(name, 0);
-    storage.syncDirectory();
-    int flags = preallocator != null ? SegmentHeader.FLAG_PREALLOCATED : 0;
-    out.write(SegmentHeader.encode(base, flags, logId));
-    return new OpenSegment(out, base, 0, new FramesCrc(), preallocator != null);
+    SegmentOutput out = recycler != null ? recycler.take(name) : null;
+    int flags;
+    if (out != null) {
+      flags = SegmentHeader.FLAG_RECYCLED;
+    } else if (preallocator != null) {
+      out = preallocator.take(name);
+      flags = SegmentHeader.FLAG_PREALLOCATED;
+    } else {
+      out = storage.create(name, 0);
+      flags = 0;
+    }
+    try {
+      storage.syncDirectory();
+      out.write(SegmentHeader.encode(base, flags, logId));
+    } catch (IOException | RuntimeException e) {
+      out.close();
+      throw e;
+    }
+    // Sealing cuts what lies behind the footer: zeros, or an older segment's frames.
+    return new OpenSegment(out, base, 0, new FramesCrc(), flags != 0);
   }
 
   /** Counts one record frame written (its length and masked CRC go into the footer's check). */

@@ -186,6 +186,11 @@ final class SegmentCheck {
     long problemOffset;
     /** Whether the problem could be a torn write (as opposed to a valid frame out of place). */
     boolean tearable;
+    /**
+     * Whether the frames ended at an older segment's bytes (in a recycled segment): one of its
+     * frames, or this segment's own footer with the older bytes still behind it.
+     */
+    boolean olderData;
   }
 
   /** Scans every frame of a segment, stopping at its end, at an end-of-data marker or at the first problem. */
@@ -206,19 +211,33 @@ final class SegmentCheck {
           break;
         }
         long seq = scanner.sequence();
-        if (scanner.type() != RecordFrame.TYPE_RECORD
+        if (header.isRecycled() && seq < header.baseSequence) {
+          // A frame of the older segment whose file this one reuses: the end of the data, as
+          // zeros are in a preallocated segment. No frame of this segment is below its base.
+          s.olderData = true;
+          break;
+        }
+        int type = scanner.type();
+        if (header.isRecycled() && type == RecordFrame.TYPE_FOOTER && seq == s.lastSequence) {
+          // This segment's own footer, written by a seal whose cut of the file behind it did not
+          // become durable: what follows is the older segment's, never this one's data.
+          s.olderData = true;
+          break;
+        }
+        if (type != RecordFrame.TYPE_RECORD
             || !Segment.follows(header.hasGaps(), s.lastSequence, seq)) {
           long problemOffset = scanner.offset();
           // A footer that did not check out as a seal, at the end of the data, is treated as the
           // end. Zeros may follow it: sealing a preallocated segment writes the footer, cuts the
           // zeros behind it and then syncs, so a crash can keep the footer but not the cut.
-          if (scanner.type() == RecordFrame.TYPE_FOOTER
+          if (type == RecordFrame.TYPE_FOOTER
               && (problemOffset + RecordFrame.FOOTER_SIZE == size
                   || scanner.next() == FrameScanner.Result.END)) {
             break;
           }
-          s.problem = scanner.type() != RecordFrame.TYPE_RECORD
-              ? "frame of unexpected type " + scanner.type()
+          // (Named from what was read at problemOffset: the footer check may have moved on.)
+          s.problem = type != RecordFrame.TYPE_RECORD
+              ? "frame of unexpected type " + type
               : "record has sequence " + seq + " where " + (s.lastSequence + 1) + " was expected";
           s.problemOffset = problemOffset;
           s.tearable = false;

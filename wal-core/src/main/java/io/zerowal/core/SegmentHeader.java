@@ -35,7 +35,14 @@ final class SegmentHeader {
    * last sequence may exceed the last record's (the skipped records are reported, never returned).
    */
   static final int FLAG_GAPS = 2;
-  private static final int KNOWN_FLAGS = FLAG_PREALLOCATED | FLAG_GAPS;
+  /**
+   * The segment was written into the file of an older, truncated segment of the same log
+   * ({@code recycleSegments(true)}): after its data lie that older segment's frames, whose
+   * sequences are all below this segment's base, and they end its data as zeros end a preallocated
+   * segment's.
+   */
+  static final int FLAG_RECYCLED = 4;
+  private static final int KNOWN_FLAGS = FLAG_PREALLOCATED | FLAG_GAPS | FLAG_RECYCLED;
 
   final long baseSequence;
   final int flags;
@@ -54,6 +61,10 @@ final class SegmentHeader {
 
   boolean hasGaps() {
     return (flags & FLAG_GAPS) != 0;
+  }
+
+  boolean isRecycled() {
+    return (flags & FLAG_RECYCLED) != 0;
   }
 
   ByteBuffer encode() {

@@ -140,14 +140,17 @@ final class TailRepair {
           new CorruptLogException(name, scan.problemOffset, scan.problem));
     }
     if (scan.validEnd < size) {
-      boolean zerosOnly = scan.problem == null;
+      boolean zerosOnly = scan.problem == null && !scan.olderData;
       boolean preallocated = (header.flags & SegmentHeader.FLAG_PREALLOCATED) != 0;
-      // The end-of-data marker of a preallocated segment: its zeros are not a torn tail, unless
-      // valid frames follow (written data is dense, so cutTornTail looks one window of zeros on).
-      boolean quiet = zerosOnly && preallocated
+      // The end of data of a preallocated segment (zeros) or of a recycled one (zeros, a frame of
+      // the older segment, or a frame it tore: the writer never wrote there) is not a torn tail,
+      // unless valid frames of this segment follow (cutTornTail's count looks for them).
+      boolean endOfData = header.isRecycled() || zerosOnly && preallocated;
+      boolean quiet = endOfData
           && check.countRecordsFrom(name, scan.validEnd + 1, size, scan.lastSequence + 1) == 0;
       if (!quiet) {
-        cutTornTail(name, scan.validEnd, size, scan.lastSequence + 1, !zerosOnly ? scan.problem
+        cutTornTail(name, scan.validEnd, size, scan.lastSequence + 1, scan.problem != null
+            ? scan.problem : scan.olderData ? "older segment's frames where a frame was expected"
             : preallocated ? "zeros where a frame was expected" : "zeros after the last frame");
       }
       storage.truncate(name, scan.validEnd);

@@ -62,6 +62,8 @@ public final class WriteAheadLog implements Closeable {
   private final GroupCommitWriter writer;
   private final RecoveryReport recoveryReport;
   private final HandleReader reads;
+  /** Keeps truncated segments' files for the next rolls; null unless recycleSegments. */
+  private final SegmentRecycler recycler;
   private final Object closeLock = new Object();
   private final java.util.concurrent.CountDownLatch released =
       new java.util.concurrent.CountDownLatch(1);
@@ -75,8 +77,10 @@ public final class WriteAheadLog implements Closeable {
     this.index = new SegmentIndex(recovered.closed, null);
     this.reads = new HandleReader(storage, index, recovered.logId, config.maxOpenSegmentFiles,
         this::checkOpen);
+    this.recycler = config.recycleSegments
+        ? new SegmentRecycler(storage, config.segmentSize) : null;
     this.writer = new GroupCommitWriter(storage, config, index, recovered.tail,
-        recovered.nextSequence, recovered.logId);
+        recovered.nextSequence, recovered.logId, recycler);
     writer.start();
     log.info("opened log {} ({}): {}", storage.describe(), config, recoveryReport);
   }
@@ -239,7 +243,9 @@ public final class WriteAheadLog implements Closeable {
     try {
       for (Segment s : removed) {
         reads.segmentDeleted(s.name);
-        deleteSegment(s.name);
+        if (recycler == null || !recycler.offer(s.name)) {
+          deleteSegment(s.name);
+        }
         storage.syncDirectory();
       }
     } catch (IOException e) {
@@ -356,6 +362,9 @@ public final class WriteAheadLog implements Closeable {
 
   private void releaseResources() {
     reads.close();
+    if (recycler != null) {
+      recycler.close();
+    }
     try {
       storage.close();
     } catch (IOException e) {
@@ -388,6 +397,7 @@ public final class WriteAheadLog implements Closeable {
     final BackPressure backPressure;
     final RecoveryPolicy recoveryPolicy;
     final boolean preallocate;
+    final boolean recycleSegments;
     final int maxOpenSegmentFiles;
     /** The id of a log created by this open; null for a random one (tests fix it). */
     final LogId newLogId;
@@ -401,6 +411,7 @@ public final class WriteAheadLog implements Closeable {
       this.backPressure = b.backPressure;
       this.recoveryPolicy = b.recoveryPolicy;
       this.preallocate = b.preallocate;
+      this.recycleSegments = b.recycleSegments;
       this.maxOpenSegmentFiles = b.maxOpenSegmentFiles;
       this.newLogId = b.newLogId;
     }
@@ -408,7 +419,8 @@ public final class WriteAheadLog implements Closeable {
     @Override
     public String toString() {
       return "durability=" + durability + ", segmentSize=" + segmentSize + ", maxRecordSize="
-          + maxRecordSize + ", recoveryPolicy=" + recoveryPolicy + ", preallocate=" + preallocate;
+          + maxRecordSize + ", recoveryPolicy=" + recoveryPolicy + ", preallocate=" + preallocate
+          + ", recycleSegments=" + recycleSegments;
     }
   }
 
@@ -448,6 +460,7 @@ public final class WriteAheadLog implements Closeable {
     private BackPressure backPressure = BackPressure.BLOCK;
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.STRICT;
     private boolean preallocate;
+    private boolean recycleSegments;
     private int maxOpenSegmentFiles = DEFAULT_MAX_OPEN_SEGMENT_FILES;
     private LogId newLogId;
 
@@ -578,6 +591,30 @@ public final class WriteAheadLog implements Closeable {
      */
     public Builder preallocate(boolean preallocate) {
       this.preallocate = preallocate;
+      return this;
+    }
+
+    /**
+     * Write new segments into the files of segments that {@link #truncateBefore} removed (at most
+     * two kept), instead of deleting those files and growing new ones. A sync then writes data
+     * only, with no file-size or block-allocation update for the file system to journal: on the
+     * project's ext4 test disk, write + fdatasync of 1 MiB groups ran 2.5x faster into reused
+     * files. Helps a log whose consumer truncates as it goes (the receiver engine, the Spark
+     * slot); a log that only grows never has a file to reuse. Default false.
+     *
+     * <p>A segment written into a reused file is flagged in its header; recovery ends its data
+     * where the older segment's frames begin (docs/FORMAT.md). Two consequences: a reader still
+     * reading a segment that {@code truncateBefore} removed fails with {@link WalException}
+     * ("deleted by truncateBefore") as soon as its file is reused, where with deletion it could
+     * finish reading from the unlinked file; and the log directory keeps up to two
+     * {@code recycled-*.spare} files besides the segments (deleted by {@code close} and by the next
+     * open). Storages that cannot write into an existing file (HDFS) delete segments as usual.
+     *
+     * @param recycleSegments whether truncated segments' files are reused
+     * @return this builder
+     */
+    public Builder recycleSegments(boolean recycleSegments) {
+      this.recycleSegments = recycleSegments;
       return this;
     }
 
