@@ -52,7 +52,8 @@ record EngineConfig(
     long maxBatchBytes,
     Map<String, ReceiverOptions> receiverOptions,
     boolean rateControl,
-    long maxLogDiskBytes) {
+    long maxLogDiskBytes,
+    boolean recycleDataSegments) {
 
   // A log refuses a record size whose frame exceeds its pending bound (256 MiB by default, which
   // the engine does not expose): the largest block and the largest metadata record (half a

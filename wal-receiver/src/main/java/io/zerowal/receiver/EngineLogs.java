@@ -68,7 +68,8 @@ final class EngineLogs implements AutoCloseable {
             "dataStorage returned null for receiver " + id);
         dataLogs.put(id, strict(storage, () -> WriteAheadLog.builder(storage)
             .durability(config.durability()).segmentSize(config.dataSegmentSize())
-            .maxRecordSize(config.maxBlockBytes(id)).open(), "the data log of receiver " + id));
+            .maxRecordSize(config.maxBlockBytes(id)).recycleSegments(config.recycleDataSegments())
+            .open(), "the data log of receiver " + id));
       }
       RecoveryReader.checkData(state, dataLogs);
       TreeMap<Long, List<BlockInfo>> toRerun = state.uncompleted();

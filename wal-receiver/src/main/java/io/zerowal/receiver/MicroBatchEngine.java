@@ -503,6 +503,7 @@ public final class MicroBatchEngine implements AutoCloseable {
     private long maxBatchBytes = Long.MAX_VALUE;
     private boolean rateControl;
     private long maxLogDiskBytes = Long.MAX_VALUE;
+    private boolean recycleDataSegments = true;
 
     private Builder() {}
 
@@ -627,6 +628,23 @@ public final class MicroBatchEngine implements AutoCloseable {
      */
     public Builder rateControl(boolean enabled) {
       this.rateControl = enabled;
+      return this;
+    }
+
+    /**
+     * Whether the data logs write new segments into the files of processed segments that cleanup
+     * removes ({@code WriteAheadLog.Builder.recycleSegments}): a SYNC store then costs a data
+     * write only, with no file growth for the file system to journal (on the project's ext4 test
+     * disk, 2.5x the raw write + fdatasync rate of a growing file). Each data log keeps up to two
+     * such files besides its segments, as preallocation's space, outside
+     * {@link #maxLogDiskBytes}. Storages that cannot write into an existing file (HDFS) delete
+     * segments whatever this says. Default: true.
+     *
+     * @param recycle false to delete processed segments' files instead
+     * @return this builder
+     */
+    public Builder recycleDataSegments(boolean recycle) {
+      this.recycleDataSegments = recycle;
       return this;
     }
 
@@ -916,7 +934,8 @@ public final class MicroBatchEngine implements AutoCloseable {
           maxRecordsPerSecond, dataSegmentSize, metadataSegmentSize, onBatchCompleted, name,
           restartPolicy, stopEngineOnReceiverFailure, failureListener, completionExecutor,
           gracefulStopTimeout, maxUnprocessedBytes, maxEngineUnprocessedBytes, maxBlockTime,
-          maxBatchRecords, maxBatchBytes, receiverOptions, rateControl, maxLogDiskBytes);
+          maxBatchRecords, maxBatchBytes, receiverOptions, rateControl, maxLogDiskBytes,
+          recycleDataSegments);
     }
   }
 }
