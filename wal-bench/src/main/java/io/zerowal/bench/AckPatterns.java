@@ -34,9 +34,16 @@ import java.util.concurrent.atomic.LongAdder;
  * interleaved inside every round (their order rotated each round), and each target judged on the
  * median of its per-round ratios, printed with the ratios' min–max.
  *
+ * <p>Every ZeroWAL row but one runs in steady state: the log recycles segments and a
+ * {@link Consumer} truncates what was written every {@value #CONSUMER_PERIOD_MILLIS} ms, so that
+ * after its first two segments the log writes into reused files; the row {@link #RING_GROWING} is
+ * pattern (a) on a log nobody truncates, whose files only grow. Spark's log rolls every 60 s, so
+ * nothing is cleaned within a point whatever its reader does.
+ *
  * <p>The raw bound ({@link RawGroupCommit}) is the same records handed by the same producers to
- * one thread that writes each group, with a second thread forcing behind it, and no framing,
- * future or callback. Its window per producer is searched before each workload's rounds (1 s
+ * one thread that writes each group into files written before the clock starts (reused in turn,
+ * as a recycling log reuses segments: the faster case, so it bounds every row), with a second
+ * thread forcing behind it, and no framing, future or callback. Its window per producer is searched before each workload's rounds (1 s
  * each of {@link #RAW_WINDOWS}; the best is kept for the rounds and printed under the table):
  * groups of the most records are not the fastest (1 KiB x 8 on this machine's kind, medians of 5
  * rounds: window 2,048 made 0.66x of window 256 with SYNC and 0.40x with FLUSH; 64 MiB in flight
@@ -62,14 +69,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class AckPatterns {
   static final String SPARK = "Spark FileBasedWAL (blocking write)";
-  static final String RAW = "raw group commit (pipelined force, window searched)";
-  static final String RAW16 = "raw group commit, window 16 per producer";
+  static final String RAW = "raw group commit (pipelined force, reused files, window searched)";
+  static final String RAW16 = "raw group commit, reused files, window 16 per producer";
   static final String RING = "(a) ring of 256 futures, join oldest";
+  static final String RING_GROWING = "(a) ring, log never truncated (no segment to reuse)";
   static final String SEM16 = "(b) callback + own semaphore, window 16";
   static final String SEM256 = "(b) callback + own semaphore, window 256";
   static final String BACKPRESSURE = "(c) callback + log maxPendingBytes 8 MiB";
   static final String JOIN = "(d) append(...).join() one at a time";
-  static final List<String> SYSTEMS = List.of(SPARK, RAW, RING, SEM16, SEM256, BACKPRESSURE, JOIN);
+  static final List<String> SYSTEMS =
+      List.of(SPARK, RAW, RING, SEM16, SEM256, BACKPRESSURE, JOIN, RING_GROWING);
+  /** How often the consumer of every ZeroWAL row but RING_GROWING truncates what was written. */
+  static final long CONSUMER_PERIOD_MILLIS = 20;
   /** The raw bound's windows per producer tried before each workload's rounds. */
   static final int[] RAW_WINDOWS = {64, 128, 256, 512, 1024};
 
@@ -212,7 +223,7 @@ public final class AckPatterns {
       Path d = freshDir();
       try {
         double rate = RawGroupCommit.run(d, w.producers(), window, w.size(),
-            w.durability() == Durability.SYNC, second).recordsPerSecond();
+            w.durability() == Durability.SYNC, second, true).recordsPerSecond();
         tried.append(tried.length() == 0 ? "" : ", ")
             .append(String.format(Locale.ROOT, "%d: %,.0f", window, rate));
         if (rate > bestRate) {
@@ -253,16 +264,23 @@ public final class AckPatterns {
         }
         case RAW -> m = RawGroupCommit.run(d, w.producers(),
             rawWindow.getOrDefault(w, Workloads.IN_FLIGHT_PER_PRODUCER), w.size(),
-            w.durability() == Durability.SYNC, nanos);
+            w.durability() == Durability.SYNC, nanos, true);
         case RAW16 -> m = RawGroupCommit.run(d, w.producers(), 16, w.size(),
-            w.durability() == Durability.SYNC, nanos);
+            w.durability() == Durability.SYNC, nanos, true);
         case RING -> {
-          try (WriteAheadLog log = open(d, w, 256L << 20)) {
+          try (WriteAheadLog log = open(d, w, 256L << 20, true);
+              Consumer consumer = new Consumer(log)) {
+            m = Workloads.zeroWalPipelined(log, w.producers(), w.size(), nanos);
+          }
+        }
+        case RING_GROWING -> {
+          try (WriteAheadLog log = open(d, w, 256L << 20, false)) {
             m = Workloads.zeroWalPipelined(log, w.producers(), w.size(), nanos);
           }
         }
         case SEM16, SEM256, BACKPRESSURE, JOIN -> {
-          try (WriteAheadLog log = open(d, w, system.equals(BACKPRESSURE) ? 8L << 20 : 256L << 20)) {
+          try (WriteAheadLog log = open(d, w, system.equals(BACKPRESSURE) ? 8L << 20 : 256L << 20,
+              true); Consumer consumer = new Consumer(log)) {
             m = callbacks(log, system, w, nanos);
           }
         }
@@ -274,10 +292,50 @@ public final class AckPatterns {
     }
   }
 
-  private static WriteAheadLog open(Path d, Workload w, long maxPendingBytes) throws Exception {
+  private static WriteAheadLog open(Path d, Workload w, long maxPendingBytes, boolean recycle)
+      throws Exception {
     return WriteAheadLog.builder(new LocalStorage(d)).durability(w.durability())
         .maxRecordSize(1 << 20).maxPendingBytes(maxPendingBytes).backPressure(BackPressure.BLOCK)
-        .open();
+        .recycleSegments(recycle).open();
+  }
+
+  /**
+   * A consumer that keeps up, as a log's reader does in steady state (the receiver engine after
+   * each batch): every {@value #CONSUMER_PERIOD_MILLIS} ms it truncates every segment before the
+   * one being written, whose files the log then reuses. Without one a log only grows, which no
+   * write-ahead log does for long; {@link #RING_GROWING} measures that case in the same rounds.
+   */
+  static final class Consumer implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile RuntimeException failure;
+
+    Consumer(WriteAheadLog log) {
+      thread = new Thread(() -> {
+        while (!stop) {
+          try {
+            log.truncateBefore(log.nextSequence());
+            Thread.sleep(CONSUMER_PERIOD_MILLIS);
+          } catch (InterruptedException e) {
+            return;
+          } catch (RuntimeException e) {
+            failure = e;
+            return;
+          }
+        }
+      }, "consumer");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true; // not interrupt(): it would close a file under truncateBefore
+      thread.join();
+      if (failure != null) {
+        throw new IllegalStateException("the consumer's truncateBefore failed", failure);
+      }
+    }
   }
 
   /**

@@ -69,21 +69,68 @@ final class RawGroupCommit {
    */
   static Measurement run(Path dir, int producers, int window, int size, boolean force,
       long nanos) throws Exception {
+    return run(dir, producers, window, size, force, nanos, false);
+  }
+
+  /**
+   * As {@link #run(Path, int, int, int, boolean, long)}; with {@code reuse}, into
+   * {@value #REUSED_FILES} files of {@value #REUSED_FILE_BYTES} bytes written and forced before the
+   * clock starts, taken in turn (each forced when full, as a log seals a segment): the best a log
+   * that writes into its truncated segments' files can do, the bound of ZeroWAL with
+   * {@code recycleSegments}.
+   */
+  static Measurement run(Path dir, int producers, int window, int size, boolean force,
+      long nanos, boolean reuse) throws Exception {
     RawGroupCommit r = new RawGroupCommit(producers, window, size, force);
-    try (FileChannel ch = FileChannel.open(dir.resolve("raw-group-commit.bin"),
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      return r.measure(ch, nanos);
+    if (!reuse) {
+      try (FileChannel ch = FileChannel.open(dir.resolve("raw-group-commit.bin"),
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        r.files = new FileChannel[] {ch};
+        r.fileBytes = Long.MAX_VALUE;
+        return r.measure(nanos);
+      }
+    }
+    FileChannel[] files = new FileChannel[REUSED_FILES];
+    try {
+      ByteBuffer old = ByteBuffer.allocateDirect(1 << 20);
+      for (int i = 0; i < files.length; i++) {
+        files[i] = FileChannel.open(dir.resolve("raw-reused-" + i + ".bin"),
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        for (long pos = 0; pos < REUSED_FILE_BYTES; ) {
+          old.clear();
+          pos += files[i].write(old, pos);
+        }
+        files[i].force(true);
+      }
+      r.files = files;
+      r.fileBytes = REUSED_FILE_BYTES;
+      return r.measure(nanos);
+    } finally {
+      for (FileChannel f : files) {
+        if (f != null) {
+          f.close();
+        }
+      }
     }
   }
 
-  private Measurement measure(FileChannel ch, long nanos) throws Exception {
+  /** Files written in turn, and the bytes after which the writer moves to the next. */
+  static final int REUSED_FILES = 3;
+  static final long REUSED_FILE_BYTES = 64L << 20;
+  private FileChannel[] files;
+  private long fileBytes;
+  /** The file being written; set by the writer only after it forced the one before. */
+  private volatile FileChannel current;
+
+  private Measurement measure(long nanos) throws Exception {
+    current = files[0];
     long[] groups = new long[1];
     long[] forces = new long[1];
     long[] written = new long[1];
     Throwable[] failure = new Throwable[1];
     Thread writer = new Thread(() -> {
       try {
-        written[0] = write(ch, groups);
+        written[0] = write(groups);
       } catch (Throwable t) {
         failure[0] = t;
         stop = true;
@@ -95,7 +142,7 @@ final class RawGroupCommit {
     writer.setDaemon(true);
     Thread syncer = new Thread(() -> {
       try {
-        sync(ch, forces);
+        sync(forces);
       } catch (Throwable t) {
         failure[0] = t;
         stop = true;
@@ -193,7 +240,10 @@ final class RawGroupCommit {
   private volatile long writes; // groups written, for the syncer to see new work
 
   /** The writer thread's loop; returns the bytes written. */
-  private long write(FileChannel ch, long[] groups) throws IOException {
+  private long write(long[] groups) throws IOException {
+    FileChannel ch = current;
+    int file = 0;
+    long total = 0;
     writerThread = Thread.currentThread();
     ByteBuffer buf = ByteBuffer.allocateDirect(32 << 20);
     long[] taken = new long[producers];
@@ -230,6 +280,14 @@ final class RawGroupCommit {
         continue;
       }
       buf.flip();
+      if (position + buf.remaining() > fileBytes) {
+        ch.force(false); // sealed, before the syncer can force the next file in its place
+        file = (file + 1) % files.length;
+        ch = files[file];
+        current = ch;
+        position = 0;
+      }
+      total += buf.remaining();
       while (buf.hasRemaining()) {
         position += ch.write(buf, position);
       }
@@ -252,14 +310,14 @@ final class RawGroupCommit {
         }
       }
     }
-    return position;
+    return total;
   }
 
   /**
    * The syncer's loop (SYNC only): takes what the writer has written so far, forces the file, and
    * releases those records; the writer writes on meanwhile.
    */
-  private void sync(FileChannel ch, long[] forces) throws IOException {
+  private void sync(long[] forces) throws IOException {
     long[] covered = new long[producers];
     long seen = 0;
     while (true) {
@@ -280,7 +338,8 @@ final class RawGroupCommit {
         covered[p] = writtenCounts.get(p * 16);
       }
       seen = w;
-      ch.force(false);
+      // Read after the counts: a file the writer left was forced before it moved on.
+      current.force(false);
       forces[0]++;
       for (int p = 0; p < producers; p++) {
         release(p, covered[p]);

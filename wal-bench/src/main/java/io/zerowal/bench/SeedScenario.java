@@ -44,7 +44,7 @@ import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
  *
  * <pre>
  * ./mvnw -q -pl wal-bench -am -Pcompare -DskipTests package \
- *     -Dcompare.main=io.zerowal.bench.SeedScenario [-Dcompare.args="--seconds 20 --rounds 3"]
+ *     -Dcompare.main=io.zerowal.bench.SeedScenario [-Dcompare.args="--seconds 12 --rounds 5"]
  * </pre>
  */
 public final class SeedScenario {
@@ -53,9 +53,12 @@ public final class SeedScenario {
   static final String ZW_SYNC = "ZeroWAL engine SYNC, storeAndWait(1,000)";
   static final String ZW_FLUSH = "ZeroWAL engine FLUSH, storeAndWait(1,000)";
   static final String ZW_SYNC_RECORDS = "ZeroWAL engine SYNC, store(record) + callback";
-  static final String RAW = "raw bound: write + force each block, then its 64 B entry";
+  static final String ZW_SYNC_GROWING =
+      "ZeroWAL engine SYNC, storeAndWait(1,000), recycleDataSegments(false)";
+  static final String RAW = "raw bound: write + force each block into reused files, then its 64 B"
+      + " entry";
   static final List<String> SYSTEMS = List.of(SPARK_WAL, SPARK_NO_WAL, RAW, ZW_SYNC, ZW_FLUSH,
-      ZW_SYNC_RECORDS);
+      ZW_SYNC_RECORDS, ZW_SYNC_GROWING);
   static final int BLOCK = 1000;
   static final int SIZE = 1024;
   static final long BATCH_MS = 1000;
@@ -90,8 +93,8 @@ public final class SeedScenario {
   private SeedScenario() {}
 
   public static void main(String[] args) throws Exception {
-    double seconds = 20;
-    int rounds = 3;
+    double seconds = 12;
+    int rounds = 5;
     Path dir = Path.of("target/seed-scenario");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -131,9 +134,10 @@ public final class SeedScenario {
           case SPARK_WAL -> spark(d, true, seconds);
           case SPARK_NO_WAL -> spark(d, false, seconds);
           case RAW -> raw(d, seconds);
-          case ZW_SYNC -> zeroWal(d, Durability.SYNC, true, seconds);
-          case ZW_FLUSH -> zeroWal(d, Durability.FLUSH, true, seconds);
-          default -> zeroWal(d, Durability.SYNC, false, seconds);
+          case ZW_SYNC -> zeroWal(d, Durability.SYNC, true, true, seconds);
+          case ZW_FLUSH -> zeroWal(d, Durability.FLUSH, true, true, seconds);
+          case ZW_SYNC_GROWING -> zeroWal(d, Durability.SYNC, true, false, seconds);
+          default -> zeroWal(d, Durability.SYNC, false, true, seconds);
         };
         if (r.batches() < 0) {
           System.out.printf(Locale.ROOT, "%s: %,.0f records/s%n", s, r.ackedPerSecond());
@@ -209,8 +213,10 @@ public final class SeedScenario {
    * The bound of a durable block store with one receiver that waits for each: one thread writes
    * each block (1,000 × 1 KiB, as ZeroWAL frames it, less the framing) to a data file and forces
    * it, then writes a 64 B entry (the block's place, as the engine's BlockAdded) to a second file
-   * and forces that; data files roll at 64 MiB as the engine's segments do. No framing, CRC,
-   * thread hand-off or batch processing.
+   * and forces that; data files roll at 64 MiB as the engine's segments do, into three files
+   * written before the clock starts and reused in turn, as the engine's data logs reuse processed
+   * segments' files (the faster case, so that the bound bounds both ZeroWAL modes). No framing,
+   * CRC, thread hand-off or batch processing.
    */
   static Result raw(Path root, double seconds) throws IOException {
     ByteBuffer block = ByteBuffer.allocateDirect(BLOCK * SIZE);
@@ -220,20 +226,33 @@ public final class SeedScenario {
     ByteBuffer entry = ByteBuffer.allocateDirect(64);
     long segment = 64L << 20;
     long blocks = 0;
-    int file = 0;
-    FileChannel data = rawFile(root.resolve("data-" + file));
+    FileChannel[] files = new FileChannel[3];
     try (FileChannel meta = rawFile(root.resolve("meta"))) {
+      ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+      for (int i = 0; i < files.length; i++) {
+        files[i] = rawFile(root.resolve("data-" + i));
+        for (long pos = 0; pos < segment; ) {
+          zeros.clear();
+          while (zeros.hasRemaining()) {
+            pos += files[i].write(zeros, pos);
+          }
+        }
+        files[i].force(true);
+      }
+      int file = 0;
+      FileChannel data = files[0];
+      long position = 0;
       long t0 = System.nanoTime();
       long end = t0 + (long) (seconds * 1e9);
       while (System.nanoTime() < end) {
-        if (data.position() + block.capacity() > segment) {
-          data.close();
-          Files.delete(root.resolve("data-" + file));
-          data = rawFile(root.resolve("data-" + ++file));
+        if (position + block.capacity() > segment) {
+          file = (file + 1) % files.length;
+          data = files[file];
+          position = 0;
         }
         block.clear();
         while (block.hasRemaining()) {
-          data.write(block);
+          position += data.write(block, position);
         }
         data.force(false);
         entry.clear();
@@ -246,7 +265,11 @@ public final class SeedScenario {
       double rate = blocks * BLOCK / ((System.nanoTime() - t0) / 1e9);
       return new Result(rate, 0, -1, 0, blocks * BLOCK);
     } finally {
-      data.close();
+      for (FileChannel f : files) {
+        if (f != null) {
+          f.close();
+        }
+      }
     }
   }
 
@@ -256,8 +279,8 @@ public final class SeedScenario {
 
   // ---------------------------------------------------------------- ZeroWAL
 
-  static Result zeroWal(Path root, Durability durability, boolean blocks, double seconds)
-      throws Exception {
+  static Result zeroWal(Path root, Durability durability, boolean blocks, boolean recycle,
+      double seconds) throws Exception {
     AtomicLong acked = new AtomicLong();
     AtomicLong processed = new AtomicLong();
     AtomicLong maxDelay = new AtomicLong();
@@ -266,6 +289,7 @@ public final class SeedScenario {
         .dataStorage(LocalStorage.under(root))
         .metadataStorage(LocalStorage.under(root).apply("meta"))
         .durability(durability).batchInterval(Duration.ofMillis(BATCH_MS))
+        .recycleDataSegments(recycle)
         .processor(batch -> processed.addAndGet(batch.records().mapToLong(ByteBuffer::remaining)
             .filter(n -> n == SIZE).count()))
         .onBatchCompleted((BatchStats s) -> {
