@@ -33,6 +33,7 @@
  *       {@code Completer} (completes futures off the writer thread), {@code SyncBehind} (SYNC:
  *       syncs written groups while the writer writes the next), {@code LogFuture} (refuses
  *       waits that would deadlock the log), {@code BackgroundSyncer}, {@code SegmentPreallocator},
+ *       {@code SegmentRecycler} (truncated segments' files kept for the next rolls),
  *       {@code LatencyHistogram} (append-to-durable latency, recorded once per group).</li>
  *   <li><b>Reading</b>: {@code SegmentIndex} and {@code Tail} (what readers may read, lock-free),
  *       {@code HandleReader} and {@code SegmentInputs} (random reads through a bounded set of open

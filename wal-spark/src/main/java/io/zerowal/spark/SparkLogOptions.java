@@ -25,6 +25,7 @@ final class SparkLogOptions {
   final Duration rollInterval;
   final long maxPendingBytes;
   final boolean preallocate;
+  final boolean recycleSegments;
 
   SparkLogOptions(SparkConf conf) {
     this.dir = blankToNull(conf.get(ZeroWalSparkLog.DIR, null));
@@ -56,12 +57,16 @@ final class SparkLogOptions {
           + " ms: give a positive duration such as 60s, or 0 to roll by size only");
     }
     this.rollInterval = Duration.ofMillis(rollMs);
-    String pre = conf.get(ZeroWalSparkLog.PREALLOCATE, "false").trim();
-    if (!pre.equalsIgnoreCase("true") && !pre.equalsIgnoreCase("false")) {
-      throw new IllegalArgumentException(ZeroWalSparkLog.PREALLOCATE + " is '" + pre
-          + "': set it to true or false");
+    this.preallocate = flag(conf, ZeroWalSparkLog.PREALLOCATE);
+    this.recycleSegments = flag(conf, ZeroWalSparkLog.RECYCLE_SEGMENTS);
+  }
+
+  private static boolean flag(SparkConf conf, String key) {
+    String v = conf.get(key, "false").trim();
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(key + " is '" + v + "': set it to true or false");
     }
-    this.preallocate = Boolean.parseBoolean(pre.toLowerCase(Locale.ROOT));
+    return Boolean.parseBoolean(v.toLowerCase(Locale.ROOT));
   }
 
   /** A builder for a log on {@code storage} with these options (validated together at open). */
@@ -72,7 +77,8 @@ final class SparkLogOptions {
         .maxRecordSize(maxRecordSize + TimedRecord.HEADER_SIZE)
         .maxPendingBytes(maxPendingBytes)
         .rollInterval(rollInterval)
-        .preallocate(preallocate);
+        .preallocate(preallocate)
+        .recycleSegments(recycleSegments);
   }
 
   private static long bytes(SparkConf conf, String key, String dflt, long min, long max) {
@@ -98,6 +104,6 @@ final class SparkLogOptions {
   public String toString() {
     return "durability=" + durability + ", segmentSize=" + segmentSize + ", maxRecordSize="
         + maxRecordSize + ", rollInterval=" + rollInterval + ", maxPendingBytes=" + maxPendingBytes
-        + ", preallocate=" + preallocate;
+        + ", preallocate=" + preallocate + ", recycleSegments=" + recycleSegments;
   }
 }

@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
  *       {@code 256m}.</li>
  *   <li>{@value #PREALLOCATE}: reserve each segment's size up front (faster SYNC on local disks),
  *       default {@code false}.</li>
+ *   <li>{@value #RECYCLE_SEGMENTS}: write new segments into the files of segments {@link #clean}
+ *       removed (up to two kept), so that a sync writes data only; default {@code false}. A read
+ *       of a cleaned record whose file was reused fails instead of finishing.</li>
  * </ul>
  *
  * <h2>Durability and threads</h2>
@@ -87,6 +90,8 @@ public final class ZeroWalSparkLog extends WriteAheadLog {
   public static final String MAX_PENDING_BYTES = "spark.zerowal.maxPendingBytes";
   /** Preallocate segments, default {@code false}. */
   public static final String PREALLOCATE = "spark.zerowal.preallocate";
+  /** Write new segments into the files of cleaned segments, default {@code false}. */
+  public static final String RECYCLE_SEGMENTS = "spark.zerowal.recycleSegments";
 
   private static final Logger log = LoggerFactory.getLogger(ZeroWalSparkLog.class);
   private static final String SPARK_UTILS = "org.apache.spark.streaming.util.WriteAheadLogUtils$";

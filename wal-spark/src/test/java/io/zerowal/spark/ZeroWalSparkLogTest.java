@@ -241,10 +241,24 @@ class ZeroWalSparkLogTest {
 
   @Test
   void cleansRacingWithWritersNeverDeleteARecordAtOrAfterTheirThreshold() throws Exception {
+    cleansRacingWithWriters(smallSegments());
+  }
+
+  @Test
+  void cleansRacingWithWritersKeepEveryNeededRecordWhenSegmentsAreRecycled() throws Exception {
+    cleansRacingWithWriters(smallSegments().set(ZeroWalSparkLog.RECYCLE_SEGMENTS, "true"));
+    // The log was closed: its spare files are gone with it.
+    try (var files = java.nio.file.Files.walk(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("recycled-"));
+    }
+  }
+
+  private void cleansRacingWithWriters(SparkConf conf) throws Exception {
     long seed = System.nanoTime();
-    System.out.println("cleansRacingWithWriters seed " + seed);
+    System.out.println("cleansRacingWithWriters seed " + seed + ", " + conf.toDebugString());
     java.util.Random random = new java.util.Random(seed);
-    ZeroWalSparkLog log = new ZeroWalSparkLog(smallSegments(), dir.toString());
+    ZeroWalSparkLog log = new ZeroWalSparkLog(conf, dir.toString());
     java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
     int threads = 4;
     int each = 300;
@@ -352,6 +366,9 @@ class ZeroWalSparkLogTest {
         dir.toString())).hasMessageContaining(ZeroWalSparkLog.SEGMENT_SIZE);
     assertThatThrownBy(() -> new ZeroWalSparkLog(conf().set(ZeroWalSparkLog.PREALLOCATE, "maybe"),
         dir.toString())).hasMessageContaining(ZeroWalSparkLog.PREALLOCATE);
+    assertThatThrownBy(() -> new ZeroWalSparkLog(conf().set(ZeroWalSparkLog.RECYCLE_SEGMENTS,
+        "yes"), dir.toString())).hasMessageContaining(ZeroWalSparkLog.RECYCLE_SEGMENTS)
+        .hasMessageContaining("true or false");
     assertThatThrownBy(() -> new ZeroWalSparkLog(conf())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(ZeroWalSparkLog.DIR + " is not set");
   }
