@@ -124,15 +124,27 @@ final class SegmentRecycler {
    * syncs the directory and writes the header (flagged recycled).
    */
   SegmentOutput take(String name) throws IOException {
-    String spare;
-    synchronized (this) {
-      spare = ready.poll();
+    while (true) {
+      String spare;
+      synchronized (this) {
+        spare = ready.poll();
+      }
+      if (spare == null) {
+        return null;
+      }
+      try {
+        storage.rename(spare, name);
+      } catch (IOException e) {
+        if (storage.exists(name)) {
+          throw e; // the new segment's name is taken: not a spare's problem
+        }
+        // Deleted or moved by hand since it was kept: a roll must not fail over a spare.
+        log.warn("log {}: spare {} could not be taken ({}); using the next one or a new file",
+            storage.describe(), spare, e.toString());
+        continue;
+      }
+      return storage.openForWrite(name, 0);
     }
-    if (spare == null) {
-      return null;
-    }
-    storage.rename(spare, name);
-    return storage.openForWrite(name, 0);
   }
 
   /** Deletes every spare; later offers are declined. Called once the writer has stopped. */

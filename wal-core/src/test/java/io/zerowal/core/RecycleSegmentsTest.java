@@ -334,6 +334,24 @@ class RecycleSegmentsTest {
   }
 
   @Test
+  void aSpareDeletedByHandIsSkippedNotFatal() throws Exception {
+    // Hostile probe: an operator cleaning the directory deleted the spares under a running log;
+    // the next roll failed on the missing file and the log stopped taking appends.
+    try (WriteAheadLog log = builder(new LocalStorage(dir)).open()) {
+      append(log, 0, 200, RECORD);
+      log.truncateBefore(log.nextSequence());
+      try (var files = Files.list(dir)) {
+        for (Path p : files.filter(p -> SegmentRecycler.isSpare(p.getFileName().toString()))
+            .toList()) {
+          Files.delete(p);
+        }
+      }
+      append(log, 200, 100, RECORD); // rolls three times
+      assertRecords(log, log.firstSequence(), 300, RECORD);
+    }
+  }
+
+  @Test
   void aStorageThatCannotWriteIntoFilesDeletesSegmentsInstead() throws Exception {
     MemoryStorage mem = new MemoryStorage();
     ForwardingStorage noReopen = new ForwardingStorage(mem) {
