@@ -39,9 +39,17 @@ public final class KillChild {
     int phase = Integer.parseInt(args[2]);
     long salt = Long.parseLong(args[3]);
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
+    // Every other phase recycles segments under a consumer that truncates as it goes, so that kills
+    // land while segments are written over the files of truncated ones; the parent reopens the
+    // log without recycleSegments, which must read such a log all the same.
+    boolean recycle = phase % 2 == 1;
     WriteAheadLog log = WriteAheadLog.builder(new LocalStorage(dir)).durability(durability)
-        .segmentSize(64 << 10).maxRecordSize(4096).preallocate(phase % 3 == 0).open();
+        .segmentSize(64 << 10).maxRecordSize(4096).preallocate(phase % 3 == 0)
+        .recycleSegments(recycle).open();
     line(out, "READY");
+    if (recycle) {
+      consumeBehind(log, out);
+    }
     appendForever(log, phase, salt, false, out);
   }
 
@@ -87,6 +95,25 @@ public final class KillChild {
       t.start();
     }
     Thread.sleep(Long.MAX_VALUE);
+  }
+
+  /**
+   * Truncates all but the last 500 records every 5 ms, saying so first ({@code TRUNC sequence .}):
+   * the parent then expects nothing below it.
+   */
+  static void consumeBehind(WriteAheadLog log, PrintStream out) {
+    Thread t = new Thread(() -> {
+      while (true) {
+        long before = log.nextSequence() - 500;
+        if (before > 0) {
+          line(out, "TRUNC " + before + " .");
+          log.truncateBefore(before);
+        }
+        LockSupport.parkNanos(5_000_000);
+      }
+    }, "consumer");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Prints one whole line and flushes it, so a kill cuts at most the line being written. */

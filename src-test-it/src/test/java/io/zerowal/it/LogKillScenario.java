@@ -73,6 +73,9 @@ class LogKillScenario implements KillScenario {
       acks++;
     } else if (f[0].equals("NACK") && f.length == 3 && f[2].equals(".")) {
       nacks++;
+    } else if (f[0].equals("TRUNC") && f.length == 3 && f[2].equals(".")) {
+      // The child's consumer is about to truncate below this: nothing there is owed any more.
+      highestTruncation = Math.max(highestTruncation, Long.parseLong(f[1]));
     } else {
       unparsed++;
       if (unparsed < 5) {
