@@ -114,25 +114,14 @@ final class HandleReader {
       }
     }
     ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-    boolean matches = RecordFrame.length(b, 0) == handle.length()
-        && RecordFrame.type(b, 0) == RecordFrame.TYPE_RECORD
-        && RecordFrame.sequence(b, 0) == handle.sequence()
-        && RecordFrame.crcOf(new CRC32C(), frame, RecordFrame.TYPE_OFFSET, handle.length())
-            == RecordFrame.storedCrc(b, 0);
-    if (!matches && truncated(handle.sequence())) {
-      // With recycleSegments the file of a truncated segment is written over by a new segment.
-      throw new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
-          + " it was being read (its file was reused by a newer segment)");
-    }
     if (RecordFrame.length(b, 0) != handle.length()
         || RecordFrame.type(b, 0) != RecordFrame.TYPE_RECORD
         || RecordFrame.sequence(b, 0) != handle.sequence()) {
-      throw new CorruptLogException(name, handle.offset(), "frame does not match " + handle);
+      throw mismatch(name, handle, "frame does not match " + handle);
     }
     if (RecordFrame.crcOf(new CRC32C(), frame, RecordFrame.TYPE_OFFSET, handle.length())
         != RecordFrame.storedCrc(b, 0)) {
-      throw new CorruptLogException(name, handle.offset(), "frame checksum mismatch for record "
-          + handle.sequence());
+      throw mismatch(name, handle, "frame checksum mismatch for record " + handle.sequence());
     }
     return ByteBuffer.wrap(frame, RecordFrame.HEADER_SIZE, handle.length()).slice();
   }
@@ -158,6 +147,18 @@ final class HandleReader {
         inputs.release(lease);
       }
     }
+  }
+
+  /**
+   * A frame that is not the handle's record: corruption, unless truncateBefore removed the record
+   * while it was read and, with recycleSegments, a newer segment is being written into its file.
+   */
+  private WalException mismatch(String name, RecordHandle handle, String problem) {
+    if (truncated(handle.sequence())) {
+      return new WalException("record " + handle.sequence() + " was deleted by truncateBefore while"
+          + " it was being read (its file was reused by a newer segment)");
+    }
+    return new CorruptLogException(name, handle.offset(), problem);
   }
 
   /** Whether {@code sequence} is below the log's first sequence: truncateBefore removed it. */
