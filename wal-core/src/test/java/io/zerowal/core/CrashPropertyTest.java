@@ -233,18 +233,7 @@ class CrashPropertyTest {
     // A third of the crashes come from another thread at once; the others at the writer's next few
     // storage operations, which lands them between a group's write and its sync far more often.
     int atOperation = random.nextInt(3) == 0 ? -1 : random.nextInt(4);
-    Thread crasher = new Thread(() -> {
-      try {
-        reached.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (atOperation < 0) {
-        storage.crashNow();
-      } else {
-        storage.crashBeforeOperation(atOperation);
-      }
-    }, "crasher");
+    Thread crasher = storage.crasher(reached, atOperation);
     List<Thread> running = new ArrayList<>();
     for (Appender a : appenders) {
       running.add(new Thread(() -> a.run(log, onAck), "appender-" + a.thread));

@@ -24,4 +24,24 @@ final class CrashingStorage extends CrashPointStorage {
   synchronized void crashBeforeOperation(int operations) {
     crashAt(operations() + operations + 1);
   }
+
+  /**
+   * A thread (not started) that waits for {@code reached} (at most 30 s), then crashes this storage
+   * now if {@code atOperation} is negative, else just before the operation after the next
+   * {@code atOperation} ones.
+   */
+  Thread crasher(java.util.concurrent.CountDownLatch reached, int atOperation) {
+    return new Thread(() -> {
+      try {
+        reached.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (atOperation < 0) {
+        crashNow();
+      } else {
+        crashBeforeOperation(atOperation);
+      }
+    }, "crasher");
+  }
 }

@@ -89,18 +89,7 @@ class RecycleCrashPropertyTest {
       }
     }, "truncator");
     int atOperation = random.nextInt(3) == 0 ? -1 : random.nextInt(6);
-    Thread crasher = new Thread(() -> {
-      try {
-        reached.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (atOperation < 0) {
-        storage.crashNow();
-      } else {
-        storage.crashBeforeOperation(atOperation);
-      }
-    }, "crasher");
+    Thread crasher = storage.crasher(reached, atOperation);
     List<Thread> appenders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;

@@ -49,6 +49,15 @@ class RecycleSegmentsTest {
     futures.forEach(CompletableFuture::join);
   }
 
+  /**
+   * Appends records 0 to 199 of {@value #RECORD} bytes (several segments) and truncates every
+   * segment but the one being written, so that the log holds spares for its next rolls.
+   */
+  private static void fillAndTruncate(WriteAheadLog log) {
+    append(log, 0, 200, RECORD);
+    log.truncateBefore(log.nextSequence());
+  }
+
   private static List<String> spares(MemoryStorage mem) throws IOException {
     return mem.list().stream().filter(SegmentRecycler::isSpare).toList();
   }
@@ -108,8 +117,7 @@ class RecycleSegmentsTest {
   void recycledSegmentsAreCutBehindTheirFooterWhenSealed() throws Exception {
     MemoryStorage mem = new MemoryStorage();
     try (WriteAheadLog log = builder(mem).open()) {
-      append(log, 0, 200, RECORD);
-      log.truncateBefore(log.nextSequence());
+      fillAndTruncate(log);
       append(log, 200, 200, 10); // small records: a recycled segment seals before the old data ends
       long last = lastBase(mem);
       int checked = 0;
@@ -147,8 +155,7 @@ class RecycleSegmentsTest {
     for (int size : new int[] {RECORD, 37, 333}) {
       MemoryStorage mem = new MemoryStorage();
       WriteAheadLog log = builder(mem).open();
-      append(log, 0, 200, RECORD);
-      log.truncateBefore(log.nextSequence());
+      fillAndTruncate(log);
       long first = log.firstSequence();
       // Into a recycled file, ending before the older segment's footer (an older frame follows).
       int more = 20;
@@ -180,8 +187,7 @@ class RecycleSegmentsTest {
   void anOlderSegmentsFooterAtTheEndIsNotASeal() throws Exception {
     MemoryStorage mem = new MemoryStorage();
     WriteAheadLog log = builder(mem).open();
-    append(log, 0, 200, RECORD);
-    log.truncateBefore(log.nextSequence());
+    fillAndTruncate(log);
     long base = log.nextSequence();
     append(log, 200, 25, RECORD); // fills the tail segment and rolls into a recycled file
     append(log, 225, 2, RECORD);
@@ -213,8 +219,7 @@ class RecycleSegmentsTest {
   void aSealWhoseCutWasLostEndsTheDataAtItsFooter() throws Exception {
     MemoryStorage mem = new MemoryStorage();
     WriteAheadLog log = builder(mem).open();
-    append(log, 0, 200, RECORD);
-    log.truncateBefore(log.nextSequence());
+    fillAndTruncate(log);
     append(log, 200, 25, 37); // rolls into a recycled file, ends well before its older data
     long next = log.nextSequence();
     String last = SegmentName.of(lastBase(mem));
@@ -250,8 +255,7 @@ class RecycleSegmentsTest {
     Map<String, byte[]> files;
     long next;
     try (WriteAheadLog log = builder(mem).open()) {
-      append(log, 0, 200, RECORD);
-      log.truncateBefore(log.nextSequence());
+      fillAndTruncate(log);
       next = log.nextSequence();
       files = LogFixture.files(mem);
     }
@@ -279,8 +283,7 @@ class RecycleSegmentsTest {
     MemoryStorage mem = new MemoryStorage();
     Map<String, byte[]> files;
     try (WriteAheadLog log = builder(mem).open()) {
-      append(log, 0, 200, RECORD);
-      log.truncateBefore(log.nextSequence());
+      fillAndTruncate(log);
       files = LogFixture.files(mem); // a kill -9 leaves the spares behind
     }
     assertThat(files.keySet().stream().filter(SegmentRecycler::isSpare)).hasSize(2);
@@ -319,8 +322,7 @@ class RecycleSegmentsTest {
   @Test
   void recycledSegmentsSurviveReopeningOnLocalDisk() throws Exception {
     try (WriteAheadLog log = builder(new LocalStorage(dir)).open()) {
-      append(log, 0, 200, RECORD);
-      log.truncateBefore(log.nextSequence());
+      fillAndTruncate(log);
       append(log, 200, 100, RECORD);
       try (var files = Files.list(dir)) {
         assertThat(files.map(p -> p.getFileName().toString())
@@ -338,8 +340,7 @@ class RecycleSegmentsTest {
     // Hostile probe: an operator cleaning the directory deleted the spares under a running log;
     // the next roll failed on the missing file and the log stopped taking appends.
     try (WriteAheadLog log = builder(new LocalStorage(dir)).open()) {
-      append(log, 0, 200, RECORD);
-      log.truncateBefore(log.nextSequence());
+      fillAndTruncate(log);
       try (var files = Files.list(dir)) {
         for (Path p : files.filter(p -> SegmentRecycler.isSpare(p.getFileName().toString()))
             .toList()) {
@@ -361,8 +362,7 @@ class RecycleSegmentsTest {
       }
     };
     try (WriteAheadLog log = builder(noReopen).open()) {
-      append(log, 0, 200, RECORD);
-      log.truncateBefore(log.nextSequence());
+      fillAndTruncate(log);
       assertThat(spares(mem)).isEmpty();
       assertThat(mem.list().stream().filter(n -> SegmentName.parse(n) >= 0)).hasSize(1);
       append(log, 200, 100, RECORD);
