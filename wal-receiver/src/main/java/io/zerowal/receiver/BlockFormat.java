@@ -28,9 +28,18 @@ final class BlockFormat {
     return HEADER_SIZE + (long) count * RECORD_OVERHEAD + payloadBytes;
   }
 
-  /** Encodes the remaining bytes of each record; does not move their positions. */
+  /** Encodes the remaining bytes of each record into a new buffer of {@code encodedSize}. */
   static ByteBuffer encode(List<ByteBuffer> records, int encodedSize) {
-    Encoder e = new Encoder(encodedSize, encodedSize);
+    return encode(records, ByteBuffer.allocate(encodedSize));
+  }
+
+  /**
+   * Encodes the remaining bytes of each record into {@code into} (position 0, limit
+   * {@code encodedSize}, little-endian, as {@link BlockWriter#blockBuffer}); does not move the
+   * records' positions.
+   */
+  static ByteBuffer encode(List<ByteBuffer> records, ByteBuffer into) {
+    Encoder e = new Encoder(into, into.limit());
     for (ByteBuffer r : records) {
       e.add(r);
     }
@@ -48,9 +57,14 @@ final class BlockFormat {
 
     /** An empty block of at most {@code maxBytes}, starting with room for {@code capacity}. */
     Encoder(int capacity, int maxBytes) {
+      this(ByteBuffer.allocate(Math.min(capacity, maxBytes)), maxBytes);
+    }
+
+    /** An empty block of at most {@code maxBytes}, encoded into {@code into} while it has room. */
+    Encoder(ByteBuffer into, int maxBytes) {
       this.maxBytes = maxBytes;
-      this.b = ByteBuffer.allocate(Math.min(capacity, maxBytes)).order(ByteOrder.LITTLE_ENDIAN);
-      b.position(HEADER_SIZE);
+      this.b = into.order(ByteOrder.LITTLE_ENDIAN);
+      b.limit(Math.min(b.capacity(), maxBytes)).position(HEADER_SIZE); // all the room it has
     }
 
     /** Bytes encoded so far, header included. */

@@ -60,7 +60,9 @@ final class BlockGenerator {
       cut();
     }
     if (block == null) {
-      block = new BlockFormat.Encoder(Math.max(lastBlockSize, MIN_CAPACITY), maxBlockBytes);
+      block = new BlockFormat.Encoder(
+          writer.blockBuffer(Math.min(Math.max(lastBlockSize, MIN_CAPACITY), maxBlockBytes)),
+          maxBlockBytes);
       future = new CompletableFuture<>();
       firstNanos = System.nanoTime();
     }

@@ -44,6 +44,7 @@ final class BlockWriter {
   private long buffered; // guarded by room
   private int completing; // guarded by room: blocks submitted whose futures have not completed
   private final Executor completionExecutor;
+  private final BlockBuffers blockBuffers;
   private volatile ByteBuffer durableMetadata;
   private volatile boolean stopped;
 
@@ -66,6 +67,8 @@ final class BlockWriter {
     this.tracker = tracker;
     this.floors = floors;
     this.maxBufferedBytes = config.maxBufferedBytes(receiverId);
+    // Kept buffers are idle, not buffered: a quarter of the bound on top of what is in flight.
+    this.blockBuffers = new BlockBuffers(maxBufferedBytes / 4);
     this.backPressure = config.backPressure(receiverId);
     this.onLogFailure = onLogFailure;
     this.threads = threads;
@@ -74,8 +77,17 @@ final class BlockWriter {
   }
 
   /**
+   * A buffer to encode a block of {@code size} bytes into: position 0, limit {@code size},
+   * little-endian; one that an earlier block of this receiver was written from, when there is one.
+   */
+  ByteBuffer blockBuffer(int size) {
+    return blockBuffers.take(size);
+  }
+
+  /**
    * Appends an encoded block with the receiver's {@code metadata} (null for none);
-   * {@code result} completes once the block and its BlockAdded are durable.
+   * {@code result} completes once the block and its BlockAdded are durable. {@code block} is this
+   * writer's from now on: it goes back to {@link #blockBuffer} once the data log has written it.
    */
   void submit(ByteBuffer block, int count, long payload, long reserved, long startNanos,
       ByteBuffer metadata, CompletableFuture<BlockInfo> result) {
@@ -88,6 +100,7 @@ final class BlockWriter {
     }
     synchronized (appendLock) {
       if (appendsClosed) {
+        blockBuffers.give(block);
         quota.unreserve(reserved);
         refuse(result, reserved, payload);
         return;
@@ -102,6 +115,7 @@ final class BlockWriter {
           throw e;
         }
       } catch (RuntimeException e) {
+        blockBuffers.give(block); // refused by append: the log never took the bytes
         quota.unreserve(reserved);
         fail(result, reserved, payload, e);
         return;
@@ -109,11 +123,13 @@ final class BlockWriter {
     }
     data.whenComplete((handle, error) -> {
       if (error != null) {
+        // The buffer is not given back: a failed log may still be writing from it.
         floors.release(floor);
         quota.unreserve(reserved);
         fail(result, reserved, payload, error);
         return;
       }
+      blockBuffers.give(block); // written and durable: the log reads its bytes no more
       quota.written(reserved);
       BlockInfo info = new BlockInfo(receiverId, count, payload, handle);
       CompletableFuture<RecordHandle> added;

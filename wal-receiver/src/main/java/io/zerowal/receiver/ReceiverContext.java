@@ -239,7 +239,7 @@ public final class ReceiverContext {
     if (!reserve(size, payload)) {
       return stoppedFuture();
     }
-    ByteBuffer block = BlockFormat.encode(records, (int) size);
+    ByteBuffer block = BlockFormat.encode(records, writer.blockBuffer((int) size));
     CompletableFuture<BlockInfo> result = new CompletableFuture<>();
     writer.submit(block, records.size(), payload, size, System.nanoTime(), meta, result);
     return result;
