@@ -41,8 +41,11 @@ final class HandleReader {
     return new RecordHandle(segment, offset, length, sequence, logId);
   }
 
-  /** See {@link WriteAheadLog#read}; the log is open and {@code handle} is not null. */
-  ByteBuffer read(RecordHandle handle) {
+  /**
+   * See {@link WriteAheadLog#read(RecordHandle, ByteBuffer)}; the log is open and {@code handle}
+   * is not null; {@code into} may be null (read into a new buffer).
+   */
+  ByteBuffer read(RecordHandle handle, ByteBuffer into) {
     if (!handle.issuedBy(logId) && handle.tag() != logId.tag(handle.segment(), handle.offset(),
         handle.length(), handle.sequence())) {
       throw new IllegalArgumentException(handle + " was not issued by log " + storage.describe()
@@ -84,9 +87,11 @@ final class HandleReader {
           + SegmentName.of(handle.segment()) + ": the handle belongs to another log");
     }
     String name = SegmentName.of(handle.segment());
-    byte[] frame = new byte[(int) RecordFrame.frameSize(handle.length())];
+    int frameSize = (int) RecordFrame.frameSize(handle.length());
+    byte[] frame = into != null && into.hasArray() && into.arrayOffset() == 0
+        && into.capacity() >= frameSize ? into.array() : new byte[frameSize];
     try {
-      readFrame(name, handle.offset(), frame);
+      readFrame(name, handle.offset(), frame, frameSize);
     } catch (ClosedByInterruptException e) {
       throw new WalException("interrupted while reading record " + handle.sequence(), e);
     } catch (ClosedChannelException | java.nio.file.NoSuchFileException e) {
@@ -132,11 +137,12 @@ final class HandleReader {
    * the closed input is dropped from the cache, and any other reader that ran into the closed channel
    * retries once on a reopened file, so one caller's interrupt does not break reads for the others.
    */
-  private void readFrame(String name, long offset, byte[] frame) throws IOException {
+  private void readFrame(String name, long offset, byte[] frame, int frameSize)
+      throws IOException {
     for (int attempt = 0; ; attempt++) {
       SegmentInputs.Lease lease = inputs.acquire(name);
       try {
-        lease.input.readFully(ByteBuffer.wrap(frame), offset);
+        lease.input.readFully(ByteBuffer.wrap(frame, 0, frameSize), offset);
         return;
       } catch (ClosedChannelException e) {
         inputs.discard(lease);

@@ -202,7 +202,7 @@ public final class ReadOnlyLog implements Closeable {
   public ByteBuffer read(RecordHandle handle) {
     Objects.requireNonNull(handle, "handle must not be null");
     checkOpen();
-    return reads.read(handle);
+    return reads.read(handle, null);
   }
 
   /** What {@link #verify} found. */

@@ -163,7 +163,31 @@ public final class WriteAheadLog implements Closeable {
   public ByteBuffer read(RecordHandle handle) {
     Objects.requireNonNull(handle, "handle must not be null");
     checkOpen();
-    return reads.read(handle);
+    return reads.read(handle, null);
+  }
+
+  /**
+   * Reads one record back into {@code buffer}'s array rather than a new one, for a caller that reads
+   * many records and keeps none of them (a batch processor streaming blocks): nothing is allocated
+   * per read once the buffer is large enough. Checks as {@link #read(RecordHandle)} does.
+   *
+   * @param handle a handle this log returned from an append or a read
+   * @param buffer a heap buffer whose whole array this read may overwrite (its position and limit
+   *     are ignored and left as they are); used when it is not read-only, starts its array at index
+   *     0 and holds at least the record's frame, {@code handle.length()} + 17 bytes; otherwise the
+   *     record is read into a new buffer, as {@link #read(RecordHandle)} does
+   * @return a buffer of exactly the payload (position 0), backed by {@code buffer}'s array when it
+   *     was used: the next read into the same buffer overwrites it
+   * @throws NullPointerException if {@code handle} or {@code buffer} is null
+   * @throws IllegalArgumentException as {@link #read(RecordHandle)}
+   * @throws WalException as {@link #read(RecordHandle)}
+   * @throws CorruptLogException as {@link #read(RecordHandle)}
+   */
+  public ByteBuffer read(RecordHandle handle, ByteBuffer buffer) {
+    Objects.requireNonNull(handle, "handle must not be null");
+    Objects.requireNonNull(buffer, "buffer must not be null: use read(handle) for a new one");
+    checkOpen();
+    return reads.read(handle, buffer);
   }
 
   /** A handle of this log, signed: for records found by reading the log. */
