@@ -7,7 +7,7 @@ package io.zerowal.receiver;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -19,10 +19,11 @@ public final class Batch {
   private final long batchTime;
   private final List<BlockInfo> blocks;
   private final boolean recovered;
-  private final Function<BlockInfo, ByteBuffer> reader;
+  /** Reads a block: into the given buffer's array when it can, into a new one for null. */
+  private final BiFunction<BlockInfo, ByteBuffer, ByteBuffer> reader;
 
   Batch(long batchTime, List<BlockInfo> blocks, boolean recovered,
-      Function<BlockInfo, ByteBuffer> reader) {
+      BiFunction<BlockInfo, ByteBuffer, ByteBuffer> reader) {
     this.batchTime = batchTime;
     this.blocks = List.copyOf(blocks);
     this.recovered = recovered;
@@ -86,7 +87,46 @@ public final class Batch {
    * @return the block's records, each a read-only buffer, in store order
    */
   public ByteBuffer[] records(BlockInfo block) {
-    return BlockFormat.decode(reader.apply(block), block);
+    return BlockFormat.decode(reader.apply(block, null), block);
+  }
+
+  /**
+   * Hands every record of every block, in order, to {@code visitor} without copying it: each block
+   * is read into one buffer, reused from block to block, and each record is a read-only view into
+   * it, <em>valid only during the call</em> (copy what you keep). The way to read a batch for a
+   * processor that aggregates, forwards or parses records as they come: it allocates one buffer
+   * per call (as large as the batch's largest block) instead of one per block, and no array of
+   * records. Every block is CRC-checked and decoded whole before its first record is handed over.
+   *
+   * @param visitor called once per record, on this thread; an exception it throws ends the visit
+   *     and is thrown from here
+   * @throws NullPointerException if {@code visitor} is null
+   * @throws io.zerowal.core.CorruptLogException if a block fails its CRC
+   * @throws CorruptMetadataException if a block's bytes are not a block
+   */
+  public void visit(RecordVisitor visitor) {
+    java.util.Objects.requireNonNull(visitor, "visitor must not be null");
+    long largest = 0;
+    for (BlockInfo b : blocks) {
+      largest = Math.max(largest, b.handle().length());
+    }
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, largest + 64));
+    for (BlockInfo b : blocks) {
+      BlockFormat.forEach(reader.apply(b, buffer), b, record -> visitor.visit(b, record));
+    }
+  }
+
+  /** Receives the records of a batch one at a time; see {@link Batch#visit}. */
+  @FunctionalInterface
+  public interface RecordVisitor {
+    /**
+     * One record.
+     *
+     * @param block the block the record was stored in
+     * @param record a read-only buffer of exactly the record (position 0), valid only during this
+     *     call: its bytes are overwritten by a later block
+     */
+    void visit(BlockInfo block, ByteBuffer record);
   }
 
   @Override

@@ -210,8 +210,9 @@ final class BatchLoop {
     }
   }
 
-  private ByteBuffer readBlock(BlockInfo b) {
-    return dataLogs.get(b.receiverId()).read(b.handle());
+  private ByteBuffer readBlock(BlockInfo b, ByteBuffer into) {
+    WriteAheadLog log = dataLogs.get(b.receiverId());
+    return into == null ? log.read(b.handle()) : log.read(b.handle(), into);
   }
 
   long batchesCompleted() {

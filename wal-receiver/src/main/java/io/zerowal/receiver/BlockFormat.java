@@ -7,6 +7,7 @@ package io.zerowal.receiver;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The bytes of one block, stored as one record of a receiver's data log (little-endian):
@@ -106,6 +107,19 @@ final class BlockFormat {
    * @throws CorruptMetadataException if the bytes are not a block
    */
   static ByteBuffer[] decode(ByteBuffer block, BlockInfo info) {
+    ByteBuffer[] records = new ByteBuffer[info.recordCount()];
+    int[] next = {0};
+    forEach(block, info, r -> records[next[0]++] = r);
+    return records;
+  }
+
+  /**
+   * Checks a whole block, then hands {@code each} a read-only view of each record, in order: a
+   * block that does not decode is rejected before any of its records is seen.
+   *
+   * @throws CorruptMetadataException if the bytes are not a block
+   */
+  static void forEach(ByteBuffer block, BlockInfo info, Consumer<ByteBuffer> each) {
     ByteBuffer b = block.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     if (b.remaining() < HEADER_SIZE) {
       throw bad(info, "is " + b.remaining() + " bytes, shorter than a block header");
@@ -120,7 +134,7 @@ final class BlockFormat {
       throw bad(info, "holds " + count + " records where its BlockAdded event says "
           + info.recordCount());
     }
-    ByteBuffer[] records = new ByteBuffer[count];
+    int first = b.position();
     for (int i = 0; i < count; i++) {
       if (b.remaining() < RECORD_OVERHEAD) {
         throw bad(info, "ends inside the length of record " + i);
@@ -130,13 +144,17 @@ final class BlockFormat {
         throw bad(info, "has record " + i + " of length " + length + " with only " + b.remaining()
             + " bytes left");
       }
-      records[i] = b.slice(b.position(), length).asReadOnlyBuffer();
       b.position(b.position() + length);
     }
     if (b.hasRemaining()) {
       throw bad(info, "has " + b.remaining() + " bytes after its last record");
     }
-    return records;
+    b.position(first);
+    for (int i = 0; i < count; i++) {
+      int length = b.getInt();
+      each.accept(b.slice(b.position(), length).asReadOnlyBuffer());
+      b.position(b.position() + length);
+    }
   }
 
   private static CorruptMetadataException bad(BlockInfo info, String problem) {

@@ -5,6 +5,7 @@
 package io.zerowal.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ class BatchTest {
   }
 
   private Batch batch(List<BlockInfo> blocks, boolean recovered) {
-    return new Batch(42, blocks, recovered, b -> {
+    return new Batch(42, blocks, recovered, (b, into) -> {
       read.add(b);
       return stored.get(b);
     });
@@ -65,5 +66,35 @@ class BatchTest {
     Batch batch = batch(blocks, false);
     blocks.clear();
     assertThat(batch.blocks()).hasSize(1);
+  }
+
+  @Test
+  void visitHandsEveryRecordWithItsBlockInOrderAsReadOnlyViews() {
+    BlockInfo first = block(1, "x", "y");
+    BlockInfo second = block(0, "z");
+    List<String> seen = new ArrayList<>();
+    batch(List.of(first, second), false).visit((block, record) -> {
+      assertThat(record.isReadOnly()).isTrue();
+      assertThat(record.position()).isZero();
+      seen.add(block.blockId() + ":" + ManualReceiver.text(record));
+    });
+    assertThat(seen).containsExactly(first.blockId() + ":x", first.blockId() + ":y",
+        second.blockId() + ":z");
+    assertThat(read).containsExactly(first, second);
+  }
+
+  @Test
+  void aBlockThatDoesNotDecodeIsRejectedBeforeAnyOfItsRecordsIsVisited() {
+    BlockInfo good = block(0, "a");
+    BlockInfo bad = block(1, "b", "c");
+    ByteBuffer bytes = stored.get(bad);
+    bytes.put(bytes.limit() - 2, (byte) 100); // the last record's length now overruns the block
+    List<String> seen = new ArrayList<>();
+    Batch batch = batch(List.of(good, bad), false);
+    assertThatThrownBy(() -> batch.visit((block, record) -> seen.add(ManualReceiver.text(record))))
+        .isInstanceOf(CorruptMetadataException.class)
+        .hasMessageContaining("block " + bad.blockId() + " of receiver r1");
+    assertThat(seen).containsExactly("a");
+    assertThatThrownBy(() -> batch.visit(null)).isInstanceOf(NullPointerException.class);
   }
 }

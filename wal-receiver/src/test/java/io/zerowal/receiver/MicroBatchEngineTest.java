@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,37 @@ class MicroBatchEngineTest {
       gated.openGate();
       e.stopNow();
     }
+  }
+
+  @Test
+  void visitReadsBlocksOfEverySizeThroughOneBufferAndMatchesTheCopyingRead() throws Exception {
+    // Blocks of different sizes, largest in the middle: each is read over the one before it.
+    List<List<String>> blocks = List.of(List.of("a".repeat(700), "b"), List.of("c"),
+        List.of("d".repeat(3000), "e".repeat(10), "f"), List.of("g".repeat(50)));
+    List<String> visited = Collections.synchronizedList(new ArrayList<>());
+    List<String> copied = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch stored = new CountDownLatch(1);
+    ManualReceiver r = new ManualReceiver();
+    MicroBatchEngine e = engine(Duration.ofMillis(20), batch -> {
+      if (batch.recordCount() == 0) {
+        return;
+      }
+      stored.await(); // every block in this batch: stored before the first batch time
+      batch.visit((block, record) -> visited.add(ManualReceiver.text(record)));
+      batch.records().forEach(record -> copied.add(ManualReceiver.text(record)));
+    }, r).batchInterval(Duration.ofMinutes(1)).build();
+    e.start();
+    try {
+      for (List<String> block : blocks) {
+        r.storeBlock(block.toArray(String[]::new)).get(10, TimeUnit.SECONDS);
+      }
+      stored.countDown();
+    } finally {
+      e.stop(); // the final batch holds all four blocks
+    }
+    List<String> expected = blocks.stream().flatMap(List::stream).toList();
+    assertThat(visited).containsExactlyElementsOf(expected);
+    assertThat(copied).containsExactlyElementsOf(expected);
   }
 
   @Test
