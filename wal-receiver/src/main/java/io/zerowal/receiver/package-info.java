@@ -45,7 +45,8 @@
  *       {@code RateLimiter}, {@code Backlog}) → {@code BlockGenerator} (gathers single records
  *       into blocks, cut when no block is in flight, when the previous one completes, or at the
  *       tick) → {@code BlockWriter} (back-pressure, {@code DiskQuota}, data-log append, BlockAdded, completion on
- *       the log's thread or the completion executor, {@code LatencyHistogram}).</li>
+ *       the log's thread or the completion executor, {@code LatencyHistogram}); blocks are
+ *       encoded into buffers {@code BlockBuffers} keeps once the data log has written them.</li>
  *   <li>{@code BatchLoop}: the batch thread: re-runs, allocation, the processor, completion;
  *       then {@code RateControl} (optional) gives each receiver's {@code RateLimiter} the rate its
  *       {@code RateEstimator} (a PID controller) computes from the batch.</li>
