@@ -7,6 +7,7 @@ package io.zerowal.receiver;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
@@ -105,7 +106,7 @@ public final class Batch {
    * @throws CorruptMetadataException if a block's bytes are not a block
    */
   public void visit(RecordVisitor visitor) {
-    java.util.Objects.requireNonNull(visitor, "visitor must not be null");
+    Objects.requireNonNull(visitor, "visitor must not be null");
     long largest = 0;
     for (BlockInfo b : blocks) {
       largest = Math.max(largest, b.handle().length());

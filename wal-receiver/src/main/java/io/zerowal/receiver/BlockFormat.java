@@ -29,11 +29,6 @@ final class BlockFormat {
     return HEADER_SIZE + (long) count * RECORD_OVERHEAD + payloadBytes;
   }
 
-  /** Encodes the remaining bytes of each record into a new buffer of {@code encodedSize}. */
-  static ByteBuffer encode(List<ByteBuffer> records, int encodedSize) {
-    return encode(records, ByteBuffer.allocate(encodedSize));
-  }
-
   /**
    * Encodes the remaining bytes of each record into {@code into} (position 0, limit
    * {@code encodedSize}, little-endian, as {@link BlockWriter#blockBuffer}); does not move the
@@ -55,11 +50,6 @@ final class BlockFormat {
     private final int maxBytes;
     private ByteBuffer b;
     private int count;
-
-    /** An empty block of at most {@code maxBytes}, starting with room for {@code capacity}. */
-    Encoder(int capacity, int maxBytes) {
-      this(ByteBuffer.allocate(Math.min(capacity, maxBytes)), maxBytes);
-    }
 
     /** An empty block of at most {@code maxBytes}, encoded into {@code into} while it has room. */
     Encoder(ByteBuffer into, int maxBytes) {

@@ -28,7 +28,8 @@ class BatchTest {
       bytes += r.length();
     }
     BlockInfo b = new BlockInfo("r1", records.length, bytes, handles.get(i).handle());
-    stored.put(b, BlockFormat.encode(buffers, (int) BlockFormat.encodedSize(records.length, bytes)));
+    stored.put(b, BlockFormat.encode(buffers,
+        ByteBuffer.allocate((int) BlockFormat.encodedSize(records.length, bytes))));
     return b;
   }
 
