@@ -48,7 +48,10 @@ import java.util.concurrent.atomic.LongAdder;
  * groups of the most records are not the fastest (1 KiB x 8 on this machine's kind, medians of 5
  * rounds: window 2,048 made 0.66x of window 256 with SYNC and 0.40x with FLUSH; 64 MiB in flight
  * about 0.6x with SYNC; with FLUSH 128 beat 256 in another run), so no one window bounds every
- * workload. Where window 16 is judged the bound with that window
+ * workload. The windows go up to 8,192 records per producer: 8 producers of 100 B records then keep
+ * as many bytes in flight as pattern (c)'s 8 MiB {@code maxPendingBytes}, which a search that stopped
+ * at 1,024 let (c) match or beat at 100 B (its fastest window was the largest tried). Where window
+ * 16 is judged the bound with that window
  * is measured too. Single-writer latency, (d) on a preallocated file against raw write + force of
  * one frame, closes the run.
  *
@@ -82,7 +85,7 @@ public final class AckPatterns {
   /** How often the consumer of every ZeroWAL row but RING_GROWING truncates what was written. */
   static final long CONSUMER_PERIOD_MILLIS = 20;
   /** The raw bound's windows per producer tried before each workload's rounds. */
-  static final int[] RAW_WINDOWS = {64, 128, 256, 512, 1024};
+  static final int[] RAW_WINDOWS = {64, 128, 256, 512, 1024, 2048, 4096, 8192};
 
   static final String LAT_RAW = "raw write + force, preallocated file";
   static final String LAT_ZW = "(d) ZeroWAL append(...).join(), SYNC, preallocated";
