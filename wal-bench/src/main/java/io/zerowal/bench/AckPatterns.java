@@ -45,15 +45,15 @@ import java.util.concurrent.atomic.LongAdder;
  * as a recycling log reuses segments: the faster case, so it bounds every row), with a second
  * thread forcing behind it, and no framing, future or callback. Its window per producer is searched before each workload's rounds (1 s
  * each of {@link #RAW_WINDOWS}; the best is kept for the rounds and printed under the table):
- * groups of the most records are not the fastest (1 KiB x 8 on this machine's kind, medians of 5
- * rounds: window 2,048 made 0.66x of window 256 with SYNC and 0.40x with FLUSH; 64 MiB in flight
- * about 0.6x with SYNC; with FLUSH 128 beat 256 in another run), so no one window bounds every
- * workload. The windows go up to 8,192 records per producer: 8 producers of 100 B records then keep
- * as many bytes in flight as pattern (c)'s 8 MiB {@code maxPendingBytes}, which a search that stopped
- * at 1,024 let (c) match or beat at 100 B (its fastest window was the largest tried). Where window
- * 16 is judged the bound with that window
- * is measured too. Single-writer latency, (d) on a preallocated file against raw write + force of
- * one frame, closes the run.
+ * the fastest window depends on the machine and the workload (1 KiB x 8 on the first machine,
+ * medians of 5 rounds: window 2,048 made 0.66x of window 256 with SYNC and 0.40x with FLUSH; on a
+ * second machine of the same kind 8,192 was the fastest with SYNC and 512 with FLUSH), so no one
+ * window bounds every workload. The windows go up to 8,192 records per producer: 8 producers of
+ * 100 B records then keep as many bytes in flight as pattern (c)'s 8 MiB {@code maxPendingBytes},
+ * which a search that stopped at 1,024 let (c) match or beat at 100 B (its fastest window was the
+ * largest tried). Where window 16 is judged the bound with that window is measured too.
+ * Single-writer latency, (d) on a preallocated file against raw write + force of one frame, closes
+ * the run.
  *
  * <p>Patterns: (a) a ring of 256 futures per producer, joining the oldest; (b) callback acks, each
  * producer bounding its window with its own {@link Semaphore} released in the callback, windows 16
