@@ -88,10 +88,14 @@ final class HandleReader {
     }
     String name = SegmentName.of(handle.segment());
     int frameSize = (int) RecordFrame.frameSize(handle.length());
-    byte[] frame = into != null && into.hasArray() && into.arrayOffset() == 0
+    boolean direct = into != null && into.isDirect() && !into.isReadOnly()
+        && into.capacity() >= frameSize;
+    byte[] frame = direct ? null : into != null && into.hasArray() && into.arrayOffset() == 0
         && into.capacity() >= frameSize ? into.array() : new byte[frameSize];
+    ByteBuffer target = direct ? into.duplicate().clear().limit(frameSize)
+        : ByteBuffer.wrap(frame, 0, frameSize);
     try {
-      readFrame(name, handle.offset(), frame, frameSize);
+      readFrame(name, handle.offset(), target);
     } catch (ClosedByInterruptException e) {
       throw new WalException("interrupted while reading record " + handle.sequence(), e);
     } catch (ClosedChannelException | java.nio.file.NoSuchFileException e) {
@@ -118,17 +122,19 @@ final class HandleReader {
         inputs.remove(name); // the segment was truncated meanwhile: do not keep its file open
       }
     }
-    ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = target.clear().order(ByteOrder.LITTLE_ENDIAN);
     if (RecordFrame.length(b, 0) != handle.length()
         || RecordFrame.type(b, 0) != RecordFrame.TYPE_RECORD
         || RecordFrame.sequence(b, 0) != handle.sequence()) {
       throw mismatch(name, handle, "frame does not match " + handle);
     }
-    if (RecordFrame.crcOf(new CRC32C(), frame, RecordFrame.TYPE_OFFSET, handle.length())
-        != RecordFrame.storedCrc(b, 0)) {
+    int crc = direct ? RecordFrame.crcOf(new CRC32C(), b, 0, handle.length())
+        : RecordFrame.crcOf(new CRC32C(), frame, RecordFrame.TYPE_OFFSET, handle.length());
+    if (crc != RecordFrame.storedCrc(b, 0)) {
       throw mismatch(name, handle, "frame checksum mismatch for record " + handle.sequence());
     }
-    return ByteBuffer.wrap(frame, RecordFrame.HEADER_SIZE, handle.length()).slice();
+    return b.limit(RecordFrame.HEADER_SIZE + handle.length()).position(RecordFrame.HEADER_SIZE)
+        .slice().order(ByteOrder.BIG_ENDIAN);
   }
 
   /**
@@ -137,12 +143,11 @@ final class HandleReader {
    * the closed input is dropped from the cache, and any other reader that ran into the closed channel
    * retries once on a reopened file, so one caller's interrupt does not break reads for the others.
    */
-  private void readFrame(String name, long offset, byte[] frame, int frameSize)
-      throws IOException {
+  private void readFrame(String name, long offset, ByteBuffer target) throws IOException {
     for (int attempt = 0; ; attempt++) {
       SegmentInputs.Lease lease = inputs.acquire(name);
       try {
-        lease.input.readFully(ByteBuffer.wrap(frame, 0, frameSize), offset);
+        lease.input.readFully(target.rewind(), offset);
         return;
       } catch (ClosedChannelException e) {
         inputs.discard(lease);

@@ -167,17 +167,20 @@ public final class WriteAheadLog implements Closeable {
   }
 
   /**
-   * Reads one record back into {@code buffer}'s array rather than a new one, for a caller that reads
-   * many records and keeps none of them (a batch processor streaming blocks): nothing is allocated
-   * per read once the buffer is large enough. Checks as {@link #read(RecordHandle)} does.
+   * Reads one record back into {@code buffer} rather than a new one, for a caller that reads many
+   * records and keeps none of them (a batch processor streaming blocks): nothing is allocated per
+   * read once the buffer is large enough. Checks as {@link #read(RecordHandle)} does. A direct
+   * buffer is the faster choice for large records on a local disk: the file is read straight into
+   * it and checked there, where a heap buffer is filled through a temporary direct one.
    *
    * @param handle a handle this log returned from an append or a read
-   * @param buffer a heap buffer whose whole array this read may overwrite (its position and limit
-   *     are ignored and left as they are); used when it is not read-only, starts its array at index
-   *     0 and holds at least the record's frame, {@code handle.length()} + 17 bytes; otherwise the
-   *     record is read into a new buffer, as {@link #read(RecordHandle)} does
-   * @return a buffer of exactly the payload (position 0), backed by {@code buffer}'s array when it
-   *     was used: the next read into the same buffer overwrites it
+   * @param buffer a buffer whose whole content, from index 0 to its capacity, this read may
+   *     overwrite (its position and limit are ignored and left as they are): a direct buffer, or a
+   *     heap buffer whose array starts at index 0; used when it is not read-only and holds at least
+   *     the record's frame, {@code handle.length()} + 17 bytes; otherwise the record is read into a
+   *     new buffer, as {@link #read(RecordHandle)} does
+   * @return a buffer of exactly the payload (position 0, big-endian), a view of {@code buffer} when
+   *     it was used: the next read into the same buffer overwrites it
    * @throws NullPointerException if {@code handle} or {@code buffer} is null
    * @throws IllegalArgumentException as {@link #read(RecordHandle)}
    * @throws WalException as {@link #read(RecordHandle)}

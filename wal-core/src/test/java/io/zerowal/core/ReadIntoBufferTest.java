@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zerowal.core.storage.MemoryStorage;
+import io.zerowal.core.storage.SegmentOutput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +63,7 @@ class ReadIntoBufferTest {
     RecordHandle h = append("x".repeat(100));
     ByteBuffer exact = ByteBuffer.allocate(100 + 17);
     ByteBuffer tooSmall = ByteBuffer.allocate(100 + 16); // the payload fits, the frame does not
-    ByteBuffer direct = ByteBuffer.allocateDirect(4096);
+    ByteBuffer direct = ByteBuffer.allocateDirect(100 + 16);
     ByteBuffer readOnly = ByteBuffer.allocate(4096).asReadOnlyBuffer();
     ByteBuffer offset = ByteBuffer.allocate(4096).position(1).slice();
 
@@ -75,6 +76,50 @@ class ReadIntoBufferTest {
       }
     }
     assertThat(tooSmall.array()).containsOnly((byte) 0);
+  }
+
+  @Test
+  void readsIntoADirectBufferAndChecksTheRecordThere() {
+    RecordHandle first = append("first record");
+    RecordHandle second = append("second");
+    ByteBuffer direct = ByteBuffer.allocateDirect(64).position(5).limit(7);
+
+    ByteBuffer a = log.read(first, direct);
+
+    assertThat(text(a)).isEqualTo("first record");
+    assertThat(a.isDirect()).isTrue();
+    assertThat(a.position()).isZero();
+    assertThat(a.remaining()).isEqualTo("first record".length());
+    assertThat(a.order()).isEqualTo(java.nio.ByteOrder.BIG_ENDIAN);
+    assertThat(direct.position()).isEqualTo(5); // the caller's position and limit are left alone
+    assertThat(direct.limit()).isEqualTo(7);
+    assertThat(text(log.read(second, direct))).isEqualTo("second");
+    assertThat(text(a)).isNotEqualTo("first record"); // documented: overwritten by the next read
+
+    ByteBuffer readOnlyDirect = ByteBuffer.allocateDirect(64).asReadOnlyBuffer();
+    ByteBuffer copy = log.read(first, readOnlyDirect);
+    assertThat(text(copy)).isEqualTo("first record");
+    assertThat(copy.isDirect()).isFalse(); // never written into a read-only buffer
+  }
+
+  @Test
+  void aCorruptRecordReadIntoADirectBufferFailsItsCrc() throws Exception {
+    MemoryStorage storage = new MemoryStorage();
+    try (WriteAheadLog w = WriteAheadLog.builder(storage).durability(Durability.NONE).open()) {
+      RecordHandle h = w.append("payload that will be damaged".getBytes(StandardCharsets.UTF_8))
+          .join();
+      String segment = SegmentName.of(h.segment());
+      try (SegmentOutput out = storage.openForWrite(segment, h.offset() + 17 + 3)) {
+        out.write(ByteBuffer.wrap(new byte[] {'#'})); // a payload byte: the header still matches
+        out.flush();
+      }
+
+      assertThatThrownBy(() -> w.read(h, ByteBuffer.allocateDirect(4096)))
+          .isInstanceOf(CorruptLogException.class).hasMessageContaining("checksum mismatch")
+          .hasMessageContaining(segment);
+      assertThatThrownBy(() -> w.read(h, ByteBuffer.allocate(4096)))
+          .isInstanceOf(CorruptLogException.class).hasMessageContaining("checksum mismatch");
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
@@ -22,13 +23,25 @@ public final class Batch {
   private final boolean recovered;
   /** Reads a block: into the given buffer's array when it can, into a new one for null. */
   private final BiFunction<BlockInfo, ByteBuffer, ByteBuffer> reader;
+  /** The buffer {@link #visit} reads into, kept from batch to batch; empty while one is in use. */
+  private final AtomicReference<ByteBuffer> visitBuffer;
+
+  /** A direct buffer larger than this is not kept for the next batch once a visit is done. */
+  static final int MAX_KEPT_VISIT_BUFFER = 16 << 20;
 
   Batch(long batchTime, List<BlockInfo> blocks, boolean recovered,
       BiFunction<BlockInfo, ByteBuffer, ByteBuffer> reader) {
+    this(batchTime, blocks, recovered, reader, new AtomicReference<>());
+  }
+
+  Batch(long batchTime, List<BlockInfo> blocks, boolean recovered,
+      BiFunction<BlockInfo, ByteBuffer, ByteBuffer> reader,
+      AtomicReference<ByteBuffer> visitBuffer) {
     this.batchTime = batchTime;
     this.blocks = List.copyOf(blocks);
     this.recovered = recovered;
     this.reader = reader;
+    this.visitBuffer = visitBuffer;
   }
 
   /**
@@ -93,11 +106,12 @@ public final class Batch {
 
   /**
    * Hands every record of every block, in order, to {@code visitor} without copying it: each block
-   * is read into one buffer, reused from block to block, and each record is a read-only view into
-   * it, <em>valid only during the call</em> (copy what you keep). The way to read a batch for a
-   * processor that aggregates, forwards or parses records as they come: it allocates one buffer
-   * per call (as large as the batch's largest block) instead of one per block, and no array of
-   * records. Every block is CRC-checked and decoded whole before its first record is handed over.
+   * is read into one direct buffer, reused from block to block (and from batch to batch), and each
+   * record is a read-only view into it, <em>valid only during the call</em> (copy what you keep).
+   * The way to read a batch for a processor that aggregates, forwards or parses records as they
+   * come: the file is read straight into that buffer and checked there, nothing is allocated per
+   * block, and no array of records is built. Every block is CRC-checked and decoded whole before
+   * its first record is handed over.
    *
    * @param visitor called once per record, on this thread; an exception it throws ends the visit
    *     and is thrown from here
@@ -111,9 +125,19 @@ public final class Batch {
     for (BlockInfo b : blocks) {
       largest = Math.max(largest, b.handle().length());
     }
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, largest + 64));
-    for (BlockInfo b : blocks) {
-      BlockFormat.forEach(reader.apply(b, buffer), b, record -> visitor.visit(b, record));
+    int size = (int) Math.min(Integer.MAX_VALUE - 8, largest + 64);
+    ByteBuffer buffer = visitBuffer.getAndSet(null); // another thread's visit allocates its own
+    if (buffer == null || buffer.capacity() < size) {
+      buffer = ByteBuffer.allocateDirect(size);
+    }
+    try {
+      for (BlockInfo b : blocks) {
+        BlockFormat.forEach(reader.apply(b, buffer), b, record -> visitor.visit(b, record));
+      }
+    } finally {
+      if (buffer.capacity() <= MAX_KEPT_VISIT_BUFFER) {
+        visitBuffer.set(buffer);
+      }
     }
   }
 
@@ -125,7 +149,7 @@ public final class Batch {
      *
      * @param block the block the record was stored in
      * @param record a read-only buffer of exactly the record (position 0), valid only during this
-     *     call: its bytes are overwritten by a later block
+     *     call: its bytes are overwritten by a later block or batch
      */
     void visit(BlockInfo block, ByteBuffer record);
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ final class BatchLoop {
   private final AtomicLong recordsProcessed = new AtomicLong();
   private volatile BatchStats lastBatch;
   private final AtomicLong missedIntervals = new AtomicLong();
+  /** Batch.visit's read buffer, kept from batch to batch. */
+  private final AtomicReference<ByteBuffer> visitBuffer = new AtomicReference<>();
   private volatile Consumer<BatchStats> onBatchCompleted;
   private volatile List<Consumer<BatchStats>> batchListeners = List.of(); // the engine's, shared
   private RateControl rateControl; // set before the batch thread starts; null: off
@@ -176,7 +179,7 @@ final class BatchLoop {
       long dueMillis, long missed) {
     long startMillis = System.currentTimeMillis();
     long startNanos = System.nanoTime();
-    Batch batch = new Batch(batchTime, blocks, recovered, this::readBlock);
+    Batch batch = new Batch(batchTime, blocks, recovered, this::readBlock, visitBuffer);
     try {
       config.processor().process(batch);
     } catch (Exception | Error e) {

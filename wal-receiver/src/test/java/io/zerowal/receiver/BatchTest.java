@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class BatchTest {
@@ -97,5 +98,70 @@ class BatchTest {
         .hasMessageContaining("block " + bad.blockId() + " of receiver r1");
     assertThat(seen).containsExactly("a");
     assertThatThrownBy(() -> batch.visit(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  /** A batch whose reader fills the buffer it is given, as the data logs' read does. */
+  private Batch intoBuffer(List<BlockInfo> blocks, AtomicReference<ByteBuffer> kept,
+      List<ByteBuffer> buffersSeen) {
+    return new Batch(42, blocks, false, (b, into) -> {
+      buffersSeen.add(into);
+      ByteBuffer block = stored.get(b).duplicate();
+      ByteBuffer target = into.duplicate().clear();
+      target.put(block);
+      return target.flip();
+    }, kept);
+  }
+
+  @Test
+  void visitReadsIntoOneDirectBufferKeptFromBatchToBatch() {
+    AtomicReference<ByteBuffer> kept = new AtomicReference<>();
+    List<ByteBuffer> seen = new ArrayList<>();
+    List<BlockInfo> blocks = List.of(block(0, "a", "bc"), block(1, "def"));
+    List<String> records = new ArrayList<>();
+
+    intoBuffer(blocks, kept, seen).visit((b, r) -> records.add(ManualReceiver.text(r)));
+    intoBuffer(blocks, kept, seen).visit((b, r) -> records.add(ManualReceiver.text(r)));
+
+    assertThat(records).containsExactly("a", "bc", "def", "a", "bc", "def");
+    assertThat(seen).hasSize(4).allSatisfy(b -> assertThat(b).isSameAs(seen.get(0)));
+    assertThat(seen.get(0).isDirect()).isTrue();
+    assertThat(kept.get()).isSameAs(seen.get(0));
+  }
+
+  @Test
+  void aVisitorThatVisitsAgainGetsABufferOfItsOwnAndTheOuterRecordsStayIntact() {
+    AtomicReference<ByteBuffer> kept = new AtomicReference<>();
+    List<ByteBuffer> seen = new ArrayList<>();
+    Batch batch = intoBuffer(List.of(block(0, "outer-1", "outer-2"), block(1, "inner")), kept,
+        seen);
+    List<String> outer = new ArrayList<>();
+    List<String> inner = new ArrayList<>();
+
+    batch.visit((b, r) -> {
+      String before = ManualReceiver.text(r);
+      if (outer.isEmpty()) {
+        batch.visit((b2, r2) -> inner.add(ManualReceiver.text(r2)));
+      }
+      assertThat(ManualReceiver.text(r)).as("the outer record after the inner visit")
+          .isEqualTo(before);
+      outer.add(before);
+    });
+
+    assertThat(outer).containsExactly("outer-1", "outer-2", "inner");
+    assertThat(inner).containsExactly("outer-1", "outer-2", "inner");
+    assertThat(seen.get(0)).isNotSameAs(seen.get(1)); // the outer visit's, then the inner's
+  }
+
+  @Test
+  void aVisitorThatThrowsStillLeavesTheBufferForTheNextBatch() {
+    AtomicReference<ByteBuffer> kept = new AtomicReference<>();
+    List<ByteBuffer> seen = new ArrayList<>();
+    Batch batch = intoBuffer(List.of(block(0, "a")), kept, seen);
+
+    assertThatThrownBy(() -> batch.visit((b, r) -> {
+      throw new IllegalStateException("processor failed");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("processor failed");
+
+    assertThat(kept.get()).isSameAs(seen.get(0));
   }
 }
