@@ -88,12 +88,14 @@ final class HandleReader {
     }
     String name = SegmentName.of(handle.segment());
     int frameSize = (int) RecordFrame.frameSize(handle.length());
-    boolean direct = into != null && into.isDirect() && !into.isReadOnly()
-        && into.capacity() >= frameSize;
-    byte[] frame = direct ? null : into != null && into.hasArray() && into.arrayOffset() == 0
-        && into.capacity() >= frameSize ? into.array() : new byte[frameSize];
-    ByteBuffer target = direct ? into.duplicate().clear().limit(frameSize)
-        : ByteBuffer.wrap(frame, 0, frameSize);
+    boolean fits = into != null && into.capacity() >= frameSize;
+    ByteBuffer target;
+    if (fits && into.isDirect() && !into.isReadOnly()) {
+      target = into.duplicate().clear().limit(frameSize);
+    } else {
+      target = ByteBuffer.wrap(fits && into.hasArray() && into.arrayOffset() == 0 ? into.array()
+          : new byte[frameSize], 0, frameSize);
+    }
     try {
       readFrame(name, handle.offset(), target);
     } catch (ClosedByInterruptException e) {
@@ -128,9 +130,7 @@ final class HandleReader {
         || RecordFrame.sequence(b, 0) != handle.sequence()) {
       throw mismatch(name, handle, "frame does not match " + handle);
     }
-    int crc = direct ? RecordFrame.crcOf(new CRC32C(), b, 0, handle.length())
-        : RecordFrame.crcOf(new CRC32C(), frame, RecordFrame.TYPE_OFFSET, handle.length());
-    if (crc != RecordFrame.storedCrc(b, 0)) {
+    if (RecordFrame.crcOf(new CRC32C(), b, 0, handle.length()) != RecordFrame.storedCrc(b, 0)) {
       throw mismatch(name, handle, "frame checksum mismatch for record " + handle.sequence());
     }
     return b.limit(RecordFrame.HEADER_SIZE + handle.length()).position(RecordFrame.HEADER_SIZE)

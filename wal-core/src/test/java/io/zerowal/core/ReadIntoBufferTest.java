@@ -37,25 +37,40 @@ class ReadIntoBufferTest {
     return StandardCharsets.UTF_8.decode(b.duplicate()).toString();
   }
 
-  @Test
-  void readsIntoTheBuffersArrayAndTheNextReadOverwritesIt() {
+  /**
+   * Reads two records into {@code buffer} and checks what every usable buffer promises: each read
+   * gives exactly its payload at position 0, the caller's position and limit are left alone, and
+   * the second read overwrites the first; returns both reads for the kind's own checks.
+   */
+  private ByteBuffer[] readTwiceInto(ByteBuffer buffer) {
     RecordHandle first = append("first record");
     RecordHandle second = append("second");
-    ByteBuffer buffer = ByteBuffer.allocate(64).position(3).limit(9);
+    int position = buffer.position();
+    int limit = buffer.limit();
 
     ByteBuffer a = log.read(first, buffer);
 
     assertThat(text(a)).isEqualTo("first record");
     assertThat(a.position()).isZero();
-    assertThat(a.array()).isSameAs(buffer.array());
-    assertThat(buffer.position()).isEqualTo(3); // the caller's position and limit are left alone
-    assertThat(buffer.limit()).isEqualTo(9);
+    assertThat(a.remaining()).isEqualTo("first record".length());
+    assertThat(buffer.position()).isEqualTo(position); // the caller's position and limit are kept
+    assertThat(buffer.limit()).isEqualTo(limit);
 
     ByteBuffer b = log.read(second, buffer);
 
     assertThat(text(b)).isEqualTo("second");
-    assertThat(b.array()).isSameAs(buffer.array());
     assertThat(text(a)).isNotEqualTo("first record"); // documented: overwritten by the next read
+    return new ByteBuffer[] {a, b};
+  }
+
+  @Test
+  void readsIntoTheBuffersArrayAndTheNextReadOverwritesIt() {
+    ByteBuffer buffer = ByteBuffer.allocate(64).position(3).limit(9);
+
+    ByteBuffer[] reads = readTwiceInto(buffer);
+
+    assertThat(reads[0].array()).isSameAs(buffer.array());
+    assertThat(reads[1].array()).isSameAs(buffer.array());
   }
 
   @Test
@@ -80,25 +95,15 @@ class ReadIntoBufferTest {
 
   @Test
   void readsIntoADirectBufferAndChecksTheRecordThere() {
-    RecordHandle first = append("first record");
-    RecordHandle second = append("second");
-    ByteBuffer direct = ByteBuffer.allocateDirect(64).position(5).limit(7);
+    ByteBuffer[] reads = readTwiceInto(ByteBuffer.allocateDirect(64).position(5).limit(7));
 
-    ByteBuffer a = log.read(first, direct);
+    assertThat(reads[0].isDirect()).isTrue();
+    assertThat(reads[1].isDirect()).isTrue();
+    assertThat(reads[0].order()).isEqualTo(java.nio.ByteOrder.BIG_ENDIAN);
 
-    assertThat(text(a)).isEqualTo("first record");
-    assertThat(a.isDirect()).isTrue();
-    assertThat(a.position()).isZero();
-    assertThat(a.remaining()).isEqualTo("first record".length());
-    assertThat(a.order()).isEqualTo(java.nio.ByteOrder.BIG_ENDIAN);
-    assertThat(direct.position()).isEqualTo(5); // the caller's position and limit are left alone
-    assertThat(direct.limit()).isEqualTo(7);
-    assertThat(text(log.read(second, direct))).isEqualTo("second");
-    assertThat(text(a)).isNotEqualTo("first record"); // documented: overwritten by the next read
-
-    ByteBuffer readOnlyDirect = ByteBuffer.allocateDirect(64).asReadOnlyBuffer();
-    ByteBuffer copy = log.read(first, readOnlyDirect);
-    assertThat(text(copy)).isEqualTo("first record");
+    RecordHandle third = append("third record");
+    ByteBuffer copy = log.read(third, ByteBuffer.allocateDirect(64).asReadOnlyBuffer());
+    assertThat(text(copy)).isEqualTo("third record");
     assertThat(copy.isDirect()).isFalse(); // never written into a read-only buffer
   }
 
