@@ -13,9 +13,13 @@ import io.zerowal.receiver.ReceiverContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
@@ -416,10 +419,26 @@ public final class SeedScenario {
 
   /** The bytes of the receiver logs under Spark's checkpoint directory ({@code receivedData}). */
   private static long receivedDataBytes(Path checkpoint) throws IOException {
-    try (Stream<Path> files = Files.walk(checkpoint)) {
-      return files.filter(f -> f.toString().contains("receivedData") && Files.isRegularFile(f))
-          .mapToLong(f -> f.toFile().length()).sum();
-    }
+    long[] total = {0};
+    // Spark deletes old log files while this walks: a file gone meanwhile counts as 0 bytes.
+    Files.walkFileTree(checkpoint, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile() && f.toString().contains("receivedData")) {
+          total[0] += attrs.size();
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+    return total[0];
   }
 
   /** Counters shared with Spark's receiver, which Spark serializes and runs in its executor. */

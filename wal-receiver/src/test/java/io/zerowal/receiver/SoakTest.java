@@ -11,8 +11,12 @@ import io.zerowal.core.storage.LocalStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -108,16 +112,31 @@ class SoakTest {
     }
   }
 
+  /**
+   * Bytes in regular files under {@link #dir}. The engine deletes segments while this walks, so a
+   * file or folder that vanishes between listing and reading counts as 0 bytes ({@code Files.walk}
+   * would throw for it).
+   */
   private long diskUse() throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          return 0; // deleted meanwhile
+    long[] total = {0};
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          total[0] += attrs.size();
         }
-      }).sum();
-    }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE; // deleted meanwhile
+        }
+        throw e;
+      }
+    });
+    return total[0];
   }
 
   static Set<String> openFilesUnder(Path dir) throws IOException {
