@@ -69,13 +69,13 @@ class BenchmarkSmokeTest {
 
   @Test
   void theSeedScenarioRunsNextToRealSparkStreaming() throws Exception {
-    var results = SeedScenario.run(Path.of("target/smoke/seed"), 2.5, 1);
+    var results = SeedScenario.run(Path.of("target/smoke/seed"), 2.5, 1, 0);
     assertThat(results).containsOnlyKeys(SeedScenario.SYSTEMS);
     for (var runs : results.values()) {
       assertThat(runs).hasSize(1);
       assertThat(runs.get(0).acked()).as("records acknowledged").isPositive();
     }
-    assertThat(SeedScenario.table(results, 2.5, 1)).contains("× Spark WAL on", "batches keep up");
+    assertThat(SeedScenario.table(results, 2.5, 1, 0)).contains("× Spark WAL on", "batches keep up");
   }
 
   @Test
