@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -58,13 +59,27 @@ final class LocalBroker implements AutoCloseable {
    * writable: the broker answers NOT_LEADER_OR_FOLLOWER until it applied the leadership, and an
    * idempotent producer whose first batch got that answer while its next batches were appended
    * retries the first one (OUT_OF_ORDER_SEQUENCE_NUMBER) until delivery.timeout.ms, then drops it.
-   * Listing the end offsets is served by the partition's leader only, and the admin client
-   * retries it until the leader answers.
+   * Listing the end offsets is served by the partition's leader only. The admin client retries
+   * that until the leader answers, but not while its metadata does not know the topic yet: it then
+   * fails with UnknownTopicOrPartitionException (seen in CI right after creating the topic), so
+   * that failure is retried here, for up to 30 s.
    */
   void createTopic(String name, int partitions) throws Exception {
     admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
         .get(30, TimeUnit.SECONDS);
-    endOffsets(name, partitions);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        endOffsets(name, partitions);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   /** The end offset of each of the topic's {@code partitions}, as their leader serves them. */
