@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
 
@@ -30,6 +31,8 @@ final class HdfsSegmentInput implements SegmentInput {
   private FSDataInputStream in; // guarded by lock
   private long length; // guarded by lock
   private boolean mayGrow; // guarded by lock
+  /** Whether {@link #in} reads into a ByteBuffer itself (HDFS does); guarded by lock. */
+  private boolean preadsByteBuffers;
   private boolean closed; // guarded by lock
 
   HdfsSegmentInput(FileSystem fs, Path path) throws IOException {
@@ -67,6 +70,7 @@ final class HdfsSegmentInput implements SegmentInput {
     }
     in = opened;
     mayGrow = growing;
+    preadsByteBuffers = opened.hasCapability(StreamCapabilities.PREADBYTEBUFFER);
   }
 
   @Override
@@ -121,6 +125,10 @@ final class HdfsSegmentInput implements SegmentInput {
     try {
       if (dst.hasArray()) {
         in.readFully(position, dst.array(), dst.arrayOffset() + dst.position(), n);
+        dst.position(dst.position() + n);
+      } else if (preadsByteBuffers && !dst.isReadOnly()) {
+        // Straight into a direct buffer (Batch.visit's): no array per read, no second copy.
+        in.readFully(position, dst.duplicate().limit(dst.position() + n));
         dst.position(dst.position() + n);
       } else {
         byte[] bytes = new byte[n];

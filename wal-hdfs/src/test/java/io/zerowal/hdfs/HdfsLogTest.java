@@ -143,6 +143,22 @@ class HdfsLogTest {
   }
 
   @Test
+  void readIntoADirectBufferOnHdfsReturnsEachRecordAndSeesLaterOnes() throws Exception {
+    try (WriteAheadLog log = open(hdfs.fs(), newDir(), Durability.FLUSH)) {
+      ByteBuffer direct = ByteBuffer.allocateDirect(4096);
+      RecordHandle first = log.append(payload(1, 200)).get(30, TimeUnit.SECONDS);
+      ByteBuffer read = log.read(first, direct);
+      assertThat(read.isDirect()).as("read in place into the caller's direct buffer").isTrue();
+      assertThat(bytes(read)).isEqualTo(payload(1, 200));
+
+      RecordHandle second = log.append(payload(2, 3000)).get(30, TimeUnit.SECONDS);
+
+      assertThat(second.segment()).isEqualTo(first.segment());
+      assertThat(bytes(log.read(second, direct))).isEqualTo(payload(2, 3000));
+    }
+  }
+
+  @Test
   void reopeningAfterACloseWithoutAppendsContinuesTheLog() throws Exception {
     Path dir = newDir();
     try (WriteAheadLog log = open(hdfs.fs(), dir, Durability.SYNC)) {

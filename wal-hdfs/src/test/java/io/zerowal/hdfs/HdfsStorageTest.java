@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.SafeModeAction;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +111,34 @@ class HdfsStorageTest extends StorageContractTest {
       out.close();
     }
   }
+  @Test
+  void aFileStillBeingWrittenReadsIntoADirectBufferPastWhatWasVisibleAtOpen() throws Exception {
+    try (HdfsStorage storage = new HdfsStorage(hdfs.fs(), new Path("/errors/direct"))) {
+      byte[] data = new byte[1500];
+      for (int i = 0; i < data.length; i++) {
+        data[i] = (byte) (i * 31 + 7);
+      }
+      var out = storage.create("a", 0);
+      out.write(ByteBuffer.wrap(data, 0, 1000));
+      out.flush();
+      try (var raw = hdfs.fs().open(new Path("/errors/direct/a"))) {
+        // The input reads straight into the buffer only where the stream can: HDFS's can.
+        assertThat(raw.hasCapability(StreamCapabilities.PREADBYTEBUFFER)).isTrue();
+      }
+      try (var in = storage.openForRead("a")) {
+        out.write(ByteBuffer.wrap(data, 1000, 500));
+        out.flush();
+        // 900..1500 reaches past the 1,000 bytes the input saw when it opened: it reopens.
+        ByteBuffer dst = ByteBuffer.allocateDirect(600);
+        in.readFully(dst, 900);
+        byte[] got = new byte[600];
+        dst.flip().get(got);
+        assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(data, 900, 1500));
+      }
+      out.close();
+    }
+  }
+
   @Test
   void aLongFileIsCutByTruncateAndAppendedToAtOnce() throws Exception {
     byte[] data = new byte[(int) HdfsStorage.COPY_CUT_LIMIT + 300_000];

@@ -288,6 +288,41 @@ public abstract class StorageContractTest {
   }
 
   @Test
+  void readFullyFillsADirectBufferFromItsPositionToItsLimitOnly() throws IOException {
+    write("a", "0123456789abcdef");
+    SegmentInput in = opened("a");
+    ByteBuffer dst = ByteBuffer.allocateDirect(16);
+    while (dst.hasRemaining()) {
+      dst.put((byte) 'x');
+    }
+    dst.position(3).limit(9);
+
+    in.readFully(dst, 4);
+
+    assertThat(dst.position()).isEqualTo(9);
+    assertThat(dst.limit()).isEqualTo(9);
+    byte[] all = new byte[16];
+    dst.clear().get(all);
+    assertThat(all).isEqualTo(bytes("xxx456789xxxxxxx"));
+  }
+
+  @Test
+  void readIntoADirectBufferReturnsTheBytesUpToTheEnd() throws IOException {
+    write("a", "abcdef");
+    SegmentInput in = opened("a");
+    ByteBuffer dst = ByteBuffer.allocateDirect(8);
+
+    int n = in.read(dst, 2);
+
+    assertThat(n).isEqualTo(4);
+    assertThat(dst.position()).isEqualTo(4);
+    byte[] got = new byte[4];
+    dst.flip().get(got);
+    assertThat(got).isEqualTo(bytes("cdef"));
+    assertThat(in.read(ByteBuffer.allocateDirect(8), 6)).isEqualTo(-1);
+  }
+
+  @Test
   void readFullyPastTheEndThrowsEofException() throws IOException {
     write("a", "abc");
     SegmentInput in = opened("a");
