@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.security.PrivilegedExceptionAction;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -111,6 +112,7 @@ class HdfsStorageTest extends StorageContractTest {
       out.close();
     }
   }
+
   @Test
   void aFileStillBeingWrittenReadsIntoADirectBufferPastWhatWasVisibleAtOpen() throws Exception {
     try (HdfsStorage storage = new HdfsStorage(hdfs.fs(), new Path("/errors/direct"))) {
@@ -133,7 +135,7 @@ class HdfsStorageTest extends StorageContractTest {
         in.readFully(dst, 900);
         byte[] got = new byte[600];
         dst.flip().get(got);
-        assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(data, 900, 1500));
+        assertThat(got).isEqualTo(Arrays.copyOfRange(data, 900, 1500));
       }
       out.close();
     }
@@ -157,7 +159,7 @@ class HdfsStorageTest extends StorageContractTest {
         assertThat(out.position()).isEqualTo(cut + 3);
       }
 
-      byte[] expected = java.util.Arrays.copyOf(data, (int) cut + 3);
+      byte[] expected = Arrays.copyOf(data, (int) cut + 3);
       expected[(int) cut] = 1;
       expected[(int) cut + 1] = 2;
       expected[(int) cut + 2] = 3;
