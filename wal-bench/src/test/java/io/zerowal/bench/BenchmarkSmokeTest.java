@@ -75,7 +75,8 @@ class BenchmarkSmokeTest {
       assertThat(runs).hasSize(1);
       assertThat(runs.get(0).acked()).as("records acknowledged").isPositive();
     }
-    assertThat(SeedScenario.table(results, 2.5, 1, 0)).contains("× Spark WAL on", "batches keep up");
+    assertThat(SeedScenario.table(results, 2.5, 1, 0)).contains("× Spark WAL on", "batches keep up",
+        "with one force per block");
   }
 
   @Test
