@@ -43,7 +43,9 @@ import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
  * write-ahead log on, the same generator), rounds interleaved. Reports the records/s acknowledged
  * by the store calls, the records processed, how many batches completed in the window and the
  * largest scheduling delay seen (a processing that keeps up keeps it below one batch interval).
- * A raw bound runs in the same rounds: the I/O a durable block store needs and nothing else.
+ * A raw bound runs in the same rounds: the I/O a durable block store needs and nothing else; and
+ * the same bound with one force per block instead of two (the data alone, no entry), for the gain a
+ * store acknowledged on its data alone could bring.
  * Before the rounds, every system runs once for {@code --warmup} seconds, not counted: a cold JVM
  * (the JIT compiling the read and write paths while 2 cores also ingest) made a first round's
  * batches fall a second behind, for Spark and ZeroWAL alike, and the issue's method measures after
